@@ -1,0 +1,89 @@
+"""Settings of the local Cinelake stack, read from the environment.
+
+Every value has a development default so that `cinelake up` works on a fresh clone; every
+value can be overridden by an environment variable of the same name (documented in the
+README). Secrets are never written in code: the defaults below are development passwords for
+services bound to 127.0.0.1 only, and production users set their own.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK = "127.0.0.1"
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name, str(default))
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where state lives and which loopback ports the local services use."""
+
+    home: Path
+    thrift_port: int
+    spark_ui_port: int
+    spark_driver_memory: str
+    spark_shuffle_partitions: int
+    mysql_port: int
+    mysql_database: str
+    mysql_owner_user: str
+    mysql_owner_password: str
+    mysql_etl_user: str
+    mysql_etl_password: str
+    start_timeout_s: int
+
+    @property
+    def run_dir(self) -> Path:
+        """Pid files."""
+        return self.home / "run"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def spark_dir(self) -> Path:
+        """Warehouse, Derby metastore and the JVM's working directory."""
+        return self.home / "spark"
+
+    @property
+    def mysql_dir(self) -> Path:
+        return self.home / "mariadb"
+
+    @property
+    def mysql_socket(self) -> Path:
+        return self.mysql_dir / "mysqld.sock"
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment (call again after changing it)."""
+    home = Path(_env("CINELAKE_HOME", str(PROJECT_ROOT / ".cinelake"))).expanduser().resolve()
+    return Settings(
+        home=home,
+        thrift_port=_env_int("CINELAKE_THRIFT_PORT", 10000),
+        spark_ui_port=_env_int("CINELAKE_SPARK_UI_PORT", 4040),
+        spark_driver_memory=_env("CINELAKE_SPARK_DRIVER_MEMORY", "2g"),
+        # 200 (Spark's default) means 200 tiny tasks per shuffle on a 2-core laptop.
+        spark_shuffle_partitions=_env_int("CINELAKE_SPARK_SHUFFLE_PARTITIONS", 4),
+        mysql_port=_env_int("CINELAKE_MYSQL_PORT", 3307),
+        mysql_database=_env("CINELAKE_MYSQL_DATABASE", "shop"),
+        mysql_owner_user=_env("CINELAKE_MYSQL_OWNER_USER", "shop_owner"),
+        mysql_owner_password=_env("CINELAKE_MYSQL_OWNER_PASSWORD", "shop-owner-dev"),
+        mysql_etl_user=_env("CINELAKE_MYSQL_ETL_USER", "etl"),
+        mysql_etl_password=_env("CINELAKE_MYSQL_ETL_PASSWORD", "etl-dev"),
+        start_timeout_s=_env_int("CINELAKE_START_TIMEOUT", 180),
+    )

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Idempotent set-up shared by scripts/main.sh and scripts/test.sh: system packages (Java 17,
+# MariaDB, python3-venv) through apt-get when they are missing, then the project virtualenv
+# with the package installed in editable mode. Re-runs are fast: pip runs again only when
+# pyproject.toml changed. Source it (it exports VENV and puts its bin/ first on PATH).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${CINELAKE_VENV:-$ROOT/.venv}"
+PYTHON="${PYTHON:-python3}"
+
+say() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+java_major() {
+    local java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+    command -v "$java" >/dev/null 2>&1 || { echo 0; return; }
+    "$java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1
+}
+
+have_mariadb() {
+    command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]
+}
+
+apt_install() {
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null 2>&1 || {
+            say "missing system packages: $*; run as root or install them: apt-get install $*"
+            exit 1
+        }
+        sudo="sudo"
+    fi
+    say "apt-get install $*"
+    export DEBIAN_FRONTEND=noninteractive
+    # Try without an index refresh first: a fresh image may have a usable cache.
+    $sudo apt-get install -y -q --no-install-recommends "$@" >/dev/null 2>&1 || {
+        $sudo apt-get update -q >/dev/null
+        $sudo apt-get install -y -q --no-install-recommends "$@" >/dev/null
+    }
+}
+
+packages=()
+[ "$(java_major)" -ge 17 ] 2>/dev/null || packages+=(openjdk-17-jre-headless)
+have_mariadb || packages+=(mariadb-server)
+"$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
+if [ ${#packages[@]} -gt 0 ]; then
+    apt_install "${packages[@]}"
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+    say "creating virtualenv $VENV"
+    "$PYTHON" -m venv "$VENV"
+fi
+stamp="$VENV/.cinelake-installed"
+want="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "pip install -e '.[dev]' (first run: a few minutes)"
+    "$VENV/bin/python" -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' >&2 || true
+    "$VENV/bin/python" -m pip install -q -e "$ROOT[dev]" 2>&1 | grep -v '^WARNING: Location' >&2 || true
+    # grep swallows pip's exit status: check the install really happened.
+    "$VENV/bin/python" -c 'import ingestion, dbt.adapters.spark, dlt, pyspark' || {
+        say "pip install failed (see the messages above)"
+        exit 1
+    }
+    echo "$want" > "$stamp"
+fi
+
+export VENV
+export PATH="$VENV/bin:$PATH"
+export DBT_PROFILES_DIR="$ROOT/profiles"

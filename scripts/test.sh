@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The test suite, from nothing: set-up, then pytest (unit + integration). Integration tests
+# start their own services with their own CINELAKE_HOME and free ports, and stop them at the
+# end, so they never touch a developer's running stack. Extra arguments go to pytest.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/bootstrap.sh
+
+python -m pytest "$@"

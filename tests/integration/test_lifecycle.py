@@ -1,0 +1,78 @@
+"""`down` stops exactly what `up` started; bad environments give one clear line."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+from conftest import Stack, stack_env
+
+pytestmark = pytest.mark.integration
+
+
+def pids(stack: Stack) -> list[int]:
+    run_dir = stack.home / "run"
+    return [int(p.read_text()) for p in sorted(run_dir.glob("*.pid"))]
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_down_stops_every_process_it_started(tmp_path):
+    stack = Stack(home=tmp_path, env=stack_env(tmp_path))
+    try:
+        stack.cinelake("up")
+        started = pids(stack)
+        assert len(started) == 2 and all(alive(pid) for pid in started)
+        down = stack.cinelake("down").stdout
+        assert down.count("stopped (pid") == 2
+        assert not any(alive(pid) for pid in started)
+        assert pids(stack) == []
+        status = stack.cinelake("status", check=False)
+        assert status.returncode == 3 and status.stdout.count("stopped") == 2
+        assert "was not running" in stack.cinelake("down").stdout  # down twice is harmless
+    finally:
+        stack.cinelake("down", check=False)
+
+
+def assert_one_clear_error(result, *needles: str) -> None:
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("cinelake: error: "), result.stderr
+    for needle in needles:
+        assert needle in result.stderr
+
+
+def test_taken_port_is_named_with_the_way_out(tmp_path):
+    stack = Stack(home=tmp_path, env=stack_env(tmp_path))
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", stack.mysql_port))
+        squatter.listen()
+        result = stack.cinelake("up", check=False)
+    assert_one_clear_error(result, f"port {stack.mysql_port}", "CINELAKE_MYSQL_PORT")
+    assert pids(stack) == []  # nothing half-started
+
+
+def test_missing_java_is_a_clear_error_before_anything_starts(tmp_path):
+    stack = Stack(home=tmp_path, env=stack_env(tmp_path))
+    stack.env.update(JAVA_HOME=str(tmp_path / "no-java"))
+    result = stack.cinelake("up", check=False)
+    assert_one_clear_error(result, "Java 17", "openjdk-17-jre-headless")
+    assert not (tmp_path / "run").exists() or pids(stack) == []
+
+
+def test_missing_mariadb_is_a_clear_error(tmp_path):
+    stack = Stack(home=tmp_path, env=stack_env(tmp_path))
+    (tmp_path / "empty-bin").mkdir()
+    stack.env.update(CINELAKE_MARIADB_BINDIR=str(tmp_path / "empty-bin"))
+    result = stack.cinelake("up", check=False)
+    assert_one_clear_error(result, "mariadbd", "apt-get install mariadb-server")

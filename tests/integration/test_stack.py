@@ -1,0 +1,93 @@
+"""The local stack over real connections: dbt build through Thrift, MariaDB users, `up` twice."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pymysql
+import pytest
+from pyhive import hive
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def built(stack):
+    """`dbt build` (seed, model, data tests, unit tests) against the stack's Thrift server."""
+    return stack.dbt("build")
+
+
+def thrift_rows(stack, sql: str) -> list[tuple]:
+    with contextlib.closing(hive.connect(host="127.0.0.1", port=stack.thrift_port)) as conn:
+        cursor = conn.cursor()
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def mysql(stack, user: str, password: str) -> pymysql.Connection:
+    return pymysql.connect(
+        host="127.0.0.1", port=stack.mysql_port, user=user, password=password, database="shop"
+    )
+
+
+def test_dbt_build_runs_seed_model_data_and_unit_tests(built):
+    assert "Completed successfully" in built.stdout
+    # 1 seed + 1 model + their data tests + 1 unit test, none failed or skipped
+    assert "ERROR=0" in built.stdout and "SKIP=0" in built.stdout
+    assert "1 unit test" in built.stdout
+
+
+def test_built_model_is_readable_over_thrift(stack, built):
+    rows = thrift_rows(
+        stack,
+        "select genre_name_pt_br, is_horror from silver.stg_reference__genres where genre_id = 27",
+    )
+    assert rows == [("Terror", True)]
+    assert thrift_rows(stack, "select count(*) from silver.stg_reference__genres") == [(19,)]
+
+
+def test_models_are_parquet_tables_in_the_layer_schema(stack, built):
+    detail = dict(
+        (row[0].strip(), (row[1] or "").strip())
+        for row in thrift_rows(stack, "describe table extended silver.stg_reference__genres")
+        if row[0]
+    )
+    assert detail["Provider"] == "parquet"
+    assert detail["Database"] == "silver"
+    assert str(stack.home) in detail["Location"]  # the warehouse lives in CINELAKE_HOME
+
+
+def test_etl_user_reads_but_cannot_write(stack):
+    with contextlib.closing(mysql(stack, "shop_owner", "shop-owner-dev")) as owner:
+        with owner.cursor() as cursor:
+            cursor.execute("create table if not exists probe (id int primary key)")
+            cursor.execute("replace into probe values (1)")
+        owner.commit()
+    with contextlib.closing(mysql(stack, "etl", "etl-dev")) as etl, etl.cursor() as cursor:
+        cursor.execute("select id from probe")
+        assert cursor.fetchall() == ((1,),)
+        for statement in ("insert into probe values (2)", "create table other (id int)",
+                          "drop table probe", "update probe set id = 3"):
+            with pytest.raises(pymysql.err.OperationalError) as refused:
+                cursor.execute(statement)
+            assert refused.value.args[0] == 1142  # ER_TABLEACCESS_DENIED_ERROR
+
+
+def test_mysql_listens_on_loopback_only_and_rejects_a_wrong_password(stack):
+    with pytest.raises(pymysql.err.OperationalError) as denied:
+        mysql(stack, "etl", "wrong-password")
+    assert denied.value.args[0] == 1045  # ER_ACCESS_DENIED_ERROR
+
+
+def test_status_shows_both_services(stack):
+    status = stack.cinelake("status").stdout
+    assert f"thrift://127.0.0.1:{stack.thrift_port}" in status
+    assert f"mysql://127.0.0.1:{stack.mysql_port}/shop" in status
+    assert status.count(" running ") == 2
+
+
+def test_up_twice_starts_nothing_twice(stack):
+    before = stack.cinelake("status").stdout
+    again = stack.cinelake("up").stdout
+    assert again.count("already running") == 2
+    assert stack.cinelake("status").stdout == before  # same pids

@@ -1,0 +1,97 @@
+"""Pid-file bookkeeping of the local services, with real child processes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from ingestion.services.process import Daemon, ServiceError, ensure_port_free
+
+SLEEPER = [sys.executable, "-c", "import time; time.sleep(300)", "cinelake-test-sleeper"]
+
+
+def exited(pid: int) -> bool:
+    """True when our child has exited (reaping it: the CLI's children are reaped by init)."""
+    try:
+        reaped, _status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:  # already reaped by subprocess' own clean-up
+        return True
+    return reaped == pid
+
+
+@pytest.fixture
+def daemon(tmp_path):
+    return Daemon(
+        name="sleeper",
+        pid_file=tmp_path / "run" / "sleeper.pid",
+        log_file=tmp_path / "logs" / "sleeper.log",
+        cmdline_marker="cinelake-test-sleeper",
+    )
+
+
+def test_start_records_pid_and_stop_waits_for_exit(daemon, tmp_path):
+    pid = daemon.start(SLEEPER, cwd=tmp_path)
+    try:
+        assert daemon.running_pid() == pid
+        assert daemon.stop(timeout_s=10) == pid
+        assert daemon.running_pid() is None
+        assert not daemon.pid_file.exists()
+        assert exited(pid)
+    finally:
+        daemon.stop(timeout_s=1)
+
+
+def test_pid_file_of_a_dead_process_is_stale_and_removed(daemon, tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    daemon.pid_file.parent.mkdir(parents=True)
+    daemon.pid_file.write_text(f"{dead.pid}\n")
+    assert daemon.running_pid() is None
+    assert not daemon.pid_file.exists()
+
+
+def test_pid_file_naming_a_foreign_live_process_is_not_ours(daemon):
+    """A recycled pid must never be signalled by `down`."""
+    daemon.pid_file.parent.mkdir(parents=True)
+    daemon.pid_file.write_text(f"{os.getpid()}\n")  # this pytest process: alive, not a sleeper
+    assert daemon.running_pid() is None
+    assert daemon.stop() is None
+    os.kill(os.getpid(), 0)  # still here
+
+
+def test_garbage_pid_file_is_removed(daemon):
+    daemon.pid_file.parent.mkdir(parents=True)
+    daemon.pid_file.write_text("not a pid")
+    assert daemon.running_pid() is None
+    assert not daemon.pid_file.exists()
+
+
+def test_wait_ready_reports_an_early_exit_with_the_log_tail(daemon, tmp_path):
+    pid = daemon.start(
+        [sys.executable, "-c", "import sys; print('boom: bad config'); sys.exit(3)"], cwd=tmp_path
+    )
+    with pytest.raises(ServiceError, match="exited during start-up") as failure:
+        daemon.wait_ready(pid, probe=lambda: False, timeout_s=30)
+    assert "boom: bad config" in str(failure.value)
+
+
+def test_wait_ready_times_out_stops_the_process_and_shows_the_log(daemon, tmp_path):
+    pid = daemon.start(SLEEPER, cwd=tmp_path)
+    with pytest.raises(ServiceError, match="not ready after 2s"):
+        daemon.wait_ready(pid, probe=lambda: False, timeout_s=2)
+    assert daemon.running_pid() is None
+
+
+def test_taken_port_error_names_the_port_and_the_variable():
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        with pytest.raises(ServiceError) as taken:
+            ensure_port_free(port, "MariaDB", "CINELAKE_MYSQL_PORT")
+    assert f"port {port}" in str(taken.value)
+    assert "CINELAKE_MYSQL_PORT" in str(taken.value)
