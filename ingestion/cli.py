@@ -7,10 +7,13 @@ printed as one `cinelake: error: ...` message with exit status 1, never as a tra
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 import time
 from collections.abc import Sequence
+
+import pymysql
 
 from ingestion.config import Settings, load_settings
 from ingestion.services import SERVICES, ServiceError
@@ -18,11 +21,21 @@ from ingestion.services import SERVICES, ServiceError
 EXIT_USER_ERROR = 1
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from exc
+
+
 def cmd_up(settings: Settings, _args: argparse.Namespace) -> int:
     # Check every prerequisite first, so a missing Java does not leave MariaDB half-started.
     for service in SERVICES:
         service.preflight()
     for service in SERVICES:
+        if not service.enabled(settings):
+            print(f"{service.name:<13} skipped (TMDB_API_KEY is set: the real API is used)")
+            continue
         began = time.monotonic()
         pid, started = service.start(settings)
         what = f"started in {time.monotonic() - began:.1f}s" if started else "already running"
@@ -44,10 +57,42 @@ def cmd_status(settings: Settings, _args: argparse.Namespace) -> int:
     for service in SERVICES:
         daemon = service.daemon(settings)
         pid = daemon.running_pid()
+        if not service.enabled(settings) and pid is None:
+            print(f"{service.name:<13} not used (TMDB_API_KEY is set)")
+            continue
         all_running &= pid is not None
         state = f"running  pid {pid:<8}" if pid else "stopped" + " " * 15
         print(f"{service.name:<13} {state} {service.address(settings):<36} log {daemon.log_file}")
     return 0 if all_running else 3
+
+
+def cmd_demo_data(settings: Settings, args: argparse.Namespace) -> int:
+    from ingestion.demo import generate
+
+    if args.advance_day:
+        entry = generate.advance_day(settings)
+        print(f"day {entry['day']} ({entry['date']}) applied to the shop database")
+        for verb in ("inserted", "updated"):
+            for table, count in entry[verb].items():
+                print(f"  {verb:<9} {table:<17} {count:>8}")
+        return 0
+    as_of = generate.default_as_of() if args.as_of is None else args.as_of
+    manifest = generate.generate(settings, args.scale, args.seed, as_of)
+    for name, entry in manifest["files"].items():
+        defects = sum(entry["defects"].values())
+        print(
+            f"{name:<12} {entry['data_lines']:>9} lines  {entry['titles']:>7} titles  "
+            f"{defects:>6} injected defects  {entry['path']}"
+        )
+    tmdb = manifest["tmdb"]
+    print(
+        f"tmdb         {tmdb['movies']:>9} movies ({tmdb['shared_with_csv']} shared with CSV, "
+        f"{tmdb['tmdb_only']} TMDB-only)"
+    )
+    for table, count in manifest["shop"]["tables"].items():
+        print(f"shop.{table:<17} {count:>9} rows")
+    print(f"manifest: {settings.demo_dir / 'manifest.json'} ({manifest['seconds']} s)")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,6 +109,32 @@ def build_parser() -> argparse.ArgumentParser:
         "down", help="stop the services that `up` started, and wait for them to exit"
     ).set_defaults(func=cmd_down)
     commands.add_parser("status", help="show what runs where").set_defaults(func=cmd_status)
+    demo = commands.add_parser(
+        "demo-data",
+        help="generate the demo sources (CSV files, shop database, TMDB stand-in data)",
+        description="Generate movies.csv/series.csv, load the MySQL shop database and the "
+        "TMDB stand-in's movies, deterministically for a seed; or apply one more day of "
+        "shop activity with --advance-day. Needs `cinelake up`.",
+    )
+    demo.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="scale factor: 1 = 25k titles, 300k viewing sessions (default 1)",
+    )
+    demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        help="the demo's today, YYYY-MM-DD (default: CINELAKE_DEMO_AS_OF or today)",
+    )
+    demo.add_argument(
+        "--advance-day",
+        action="store_true",
+        help="apply the next simulated day to the shop database",
+    )
+    demo.set_defaults(func=cmd_demo_data)
     return parser
 
 
@@ -78,6 +149,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(settings, args)
     except (ServiceError, ValueError) as exc:
         print(f"cinelake: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except pymysql.err.MySQLError as exc:
+        if args.verbose:
+            raise
+        print(f"cinelake: error: MySQL said {exc.args} (run with -v for details)", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("cinelake: interrupted", file=sys.stderr)

@@ -44,6 +44,7 @@ class Settings:
     mysql_owner_password: str
     mysql_etl_user: str
     mysql_etl_password: str
+    tmdb_port: int
     start_timeout_s: int
 
     @property
@@ -59,6 +60,11 @@ class Settings:
     def spark_dir(self) -> Path:
         """Warehouse, Derby metastore and the JVM's working directory."""
         return self.home / "spark"
+
+    @property
+    def demo_dir(self) -> Path:
+        """Generated demo sources: CSV files, manifest, TMDB stand-in data, demo clock."""
+        return self.home / "demo"
 
     @property
     def mysql_dir(self) -> Path:
@@ -85,5 +91,6 @@ def load_settings() -> Settings:
         mysql_owner_password=_env("CINELAKE_MYSQL_OWNER_PASSWORD", "shop-owner-dev"),
         mysql_etl_user=_env("CINELAKE_MYSQL_ETL_USER", "etl"),
         mysql_etl_password=_env("CINELAKE_MYSQL_ETL_PASSWORD", "etl-dev"),
+        tmdb_port=_env_int("CINELAKE_TMDB_PORT", 8780),
         start_timeout_s=_env_int("CINELAKE_START_TIMEOUT", 180),
     )

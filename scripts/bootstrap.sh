@@ -54,14 +54,14 @@ fi
 stamp="$VENV/.cinelake-installed"
 want="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    say "pip install -e '.[dev]' (first run: a few minutes)"
-    "$VENV/bin/python" -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' >&2 || true
-    "$VENV/bin/python" -m pip install -q -e "$ROOT[dev]" 2>&1 | grep -v '^WARNING: Location' >&2 || true
-    # grep swallows pip's exit status: check the install really happened.
-    "$VENV/bin/python" -c 'import ingestion, dbt.adapters.spark, dlt, pyspark' || {
-        say "pip install failed (see the messages above)"
+    log="$VENV/pip-install.log"
+    say "pip install -e '.[dev]' (first run: a few minutes; log in $log)"
+    if ! { "$VENV/bin/python" -m pip install -q --upgrade pip \
+            && "$VENV/bin/python" -m pip install -q -e "$ROOT[dev]"; } >"$log" 2>&1; then
+        grep -v '^WARNING: Location' "$log" | tail -n 30 >&2
+        say "pip install failed (full log: $log)"
         exit 1
-    }
+    fi
     echo "$want" > "$stamp"
 fi
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job, from nothing: set-up, local services, dbt build.
+# The main job, from nothing: set-up, local services, demo sources, dbt build.
 # (Ingestion and the docs site join this script as their issues land.)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -7,6 +7,11 @@ cd "$ROOT"
 source scripts/bootstrap.sh
 
 cinelake up
+# The demo sources, once: an existing demo (maybe advanced by --advance-day) is kept.
+# Regenerate with `cinelake demo-data --scale N --seed N`.
+if [ ! -f "${CINELAKE_HOME:-$ROOT/.cinelake}/demo/manifest.json" ]; then
+    cinelake demo-data --scale "${CINELAKE_DEMO_SCALE:-1}" --seed "${CINELAKE_DEMO_SEED:-42}"
+fi
 dbt build
 cinelake status
 echo

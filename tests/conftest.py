@@ -28,12 +28,17 @@ def free_port() -> int:
 
 def stack_env(home: Path) -> dict[str, str]:
     """Environment of an isolated stack: own state directory, own free ports."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CINELAKE_", "DBT_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CINELAKE_", "DBT_")) and k != "TMDB_API_KEY"
+    }
     env.update(
         CINELAKE_HOME=str(home),
         CINELAKE_THRIFT_PORT=str(free_port()),
         CINELAKE_SPARK_UI_PORT=str(free_port()),
         CINELAKE_MYSQL_PORT=str(free_port()),
+        CINELAKE_TMDB_PORT=str(free_port()),
         CINELAKE_DBT_TARGET="ci",
         DBT_PROFILES_DIR=str(PROJECT_ROOT / "profiles"),
         DBT_TARGET_PATH=str(home / "dbt-target"),
@@ -51,7 +56,11 @@ class Stack:
     def run(self, *argv: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Run a command (cinelake, dbt, ...) from the project root against this stack."""
         result = subprocess.run(
-            list(argv), cwd=PROJECT_ROOT, env=self.env, capture_output=True, text=True,
+            list(argv),
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
             check=False,
         )
         if check and result.returncode != 0:
@@ -74,6 +83,10 @@ class Stack:
     @property
     def mysql_port(self) -> int:
         return int(self.env["CINELAKE_MYSQL_PORT"])
+
+    @property
+    def tmdb_port(self) -> int:
+        return int(self.env["CINELAKE_TMDB_PORT"])
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Local services of the default (no Docker) path: the Spark Thrift server and MariaDB."""
+"""Local services of the default (no Docker) path: Spark Thrift server, MariaDB, TMDB stand-in."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingestion.config import LOOPBACK, Settings
-from ingestion.services import mariadb, spark_thrift
+from ingestion.services import mariadb, spark_thrift, tmdb_standin
 from ingestion.services.process import Daemon, ServiceError
 
 __all__ = ["SERVICES", "Service", "ServiceError"]
@@ -19,6 +19,7 @@ class Service:
     start: Callable[[Settings], tuple[int, bool]]
     daemon: Callable[[Settings], Daemon]
     address: Callable[[Settings], str]
+    enabled: Callable[[Settings], bool] = lambda _settings: True
 
 
 # Start order; `down` stops them in reverse.
@@ -36,5 +37,13 @@ SERVICES = (
         start=spark_thrift.start,
         daemon=spark_thrift.daemon,
         address=lambda s: f"thrift://{LOOPBACK}:{s.thrift_port}",
+    ),
+    Service(
+        name=tmdb_standin.NAME,
+        preflight=tmdb_standin.preflight,
+        start=tmdb_standin.start,
+        daemon=tmdb_standin.daemon,
+        address=lambda s: f"{tmdb_standin.base_url(s)}/3",
+        enabled=tmdb_standin.enabled,
     ),
 )

@@ -13,7 +13,6 @@ import getpass
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 from ingestion.config import LOOPBACK, Settings
 from ingestion.services.process import Daemon, ServiceError, ensure_port_free
@@ -75,7 +74,9 @@ def _initialize(settings: Settings) -> None:
         check=False,
     )
     if result.returncode != 0:
-        shutil.rmtree(data_dir, ignore_errors=True)  # a half-made data dir would break the next `up`
+        shutil.rmtree(
+            data_dir, ignore_errors=True
+        )  # a half-made data dir would break the next `up`
         raise ServiceError(
             "mariadb-install-db failed to create the data directory:\n"
             + (result.stderr or result.stdout)[-2000:]

@@ -98,7 +98,9 @@ class Daemon:
         while _is_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.2)
         if _is_alive(pid):
-            log.warning("%s (pid %d) ignored SIGTERM for %.0fs; killing it", self.name, pid, timeout_s)
+            log.warning(
+                "%s (pid %d) ignored SIGTERM for %.0fs; killing it", self.name, pid, timeout_s
+            )
             _signal_group(pid, signal.SIGKILL)
             while _is_alive(pid):
                 time.sleep(0.1)
@@ -147,7 +149,9 @@ def _is_alive(pid: int) -> bool:
 
 def _cmdline(pid: int) -> str:
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        return (
+            Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        )
     except OSError:
         return ""
 

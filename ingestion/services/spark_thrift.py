@@ -81,17 +81,23 @@ def submit_command(settings: Settings) -> list[str]:
     }
     argv = [
         str(spark_home() / "bin" / "spark-submit"),
-        "--class", THRIFT_SERVER_CLASS,
-        "--name", "cinelake-thrift",
-        "--master", "local[*]",
-        "--driver-memory", settings.spark_driver_memory,
+        "--class",
+        THRIFT_SERVER_CLASS,
+        "--name",
+        "cinelake-thrift",
+        "--master",
+        "local[*]",
+        "--driver-memory",
+        settings.spark_driver_memory,
     ]
     for key, value in confs.items():
         argv += ["--conf", f"{key}={value}"]
     argv += [
         "spark-internal",
-        "--hiveconf", f"hive.server2.thrift.bind.host={LOOPBACK}",
-        "--hiveconf", f"hive.server2.thrift.port={settings.thrift_port}",
+        "--hiveconf",
+        f"hive.server2.thrift.bind.host={LOOPBACK}",
+        "--hiveconf",
+        f"hive.server2.thrift.port={settings.thrift_port}",
     ]
     return argv
 

@@ -31,16 +31,23 @@ def test_down_stops_every_process_it_started(tmp_path):
     try:
         stack.cinelake("up")
         started = pids(stack)
-        assert len(started) == 2 and all(alive(pid) for pid in started)
+        assert len(started) == 3 and all(alive(pid) for pid in started)
         down = stack.cinelake("down").stdout
-        assert down.count("stopped (pid") == 2
+        assert down.count("stopped (pid") == 3
         assert not any(alive(pid) for pid in started)
         assert pids(stack) == []
         status = stack.cinelake("status", check=False)
-        assert status.returncode == 3 and status.stdout.count("stopped") == 2
+        assert status.returncode == 3 and status.stdout.count("stopped") == 3
         assert "was not running" in stack.cinelake("down").stdout  # down twice is harmless
     finally:
         stack.cinelake("down", check=False)
+
+
+def test_with_a_real_tmdb_key_the_stand_in_is_not_used(tmp_path):
+    stack = Stack(home=tmp_path, env=stack_env(tmp_path))
+    stack.env["TMDB_API_KEY"] = "a-real-key"
+    status = stack.cinelake("status", check=False).stdout
+    assert "tmdb-standin  not used (TMDB_API_KEY is set)" in status
 
 
 def assert_one_clear_error(result, *needles: str) -> None:
@@ -76,3 +83,11 @@ def test_missing_mariadb_is_a_clear_error(tmp_path):
     stack.env.update(CINELAKE_MARIADB_BINDIR=str(tmp_path / "empty-bin"))
     result = stack.cinelake("up", check=False)
     assert_one_clear_error(result, "mariadbd", "apt-get install mariadb-server")
+
+
+def test_demo_data_without_mysql_fails_clearly_and_writes_nothing(tmp_path):
+    stack = Stack(home=tmp_path, env=stack_env(tmp_path))
+    result = stack.cinelake("demo-data", "--scale", "0.01", check=False)
+    assert_one_clear_error(result, "cannot reach the shop database", "cinelake up")
+    assert not (tmp_path / "demo" / "manifest.json").exists()
+    assert not list((tmp_path / "demo").glob("**/*.csv"))

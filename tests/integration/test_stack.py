@@ -66,8 +66,12 @@ def test_etl_user_reads_but_cannot_write(stack):
     with contextlib.closing(mysql(stack, "etl", "etl-dev")) as etl, etl.cursor() as cursor:
         cursor.execute("select id from probe")
         assert cursor.fetchall() == ((1,),)
-        for statement in ("insert into probe values (2)", "create table other (id int)",
-                          "drop table probe", "update probe set id = 3"):
+        for statement in (
+            "insert into probe values (2)",
+            "create table other (id int)",
+            "drop table probe",
+            "update probe set id = 3",
+        ):
             with pytest.raises(pymysql.err.OperationalError) as refused:
                 cursor.execute(statement)
             assert refused.value.args[0] == 1142  # ER_TABLEACCESS_DENIED_ERROR
@@ -79,15 +83,16 @@ def test_mysql_listens_on_loopback_only_and_rejects_a_wrong_password(stack):
     assert denied.value.args[0] == 1045  # ER_ACCESS_DENIED_ERROR
 
 
-def test_status_shows_both_services(stack):
+def test_status_shows_every_service(stack):
     status = stack.cinelake("status").stdout
     assert f"thrift://127.0.0.1:{stack.thrift_port}" in status
     assert f"mysql://127.0.0.1:{stack.mysql_port}/shop" in status
-    assert status.count(" running ") == 2
+    assert f"http://127.0.0.1:{stack.tmdb_port}/3" in status
+    assert status.count(" running ") == 3
 
 
 def test_up_twice_starts_nothing_twice(stack):
     before = stack.cinelake("status").stdout
     again = stack.cinelake("up").stdout
-    assert again.count("already running") == 2
+    assert again.count("already running") == 3
     assert stack.cinelake("status").stdout == before  # same pids

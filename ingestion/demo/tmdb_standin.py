@@ -1,0 +1,311 @@
+"""A local, TMDB-compatible HTTP server: the only stand-in of the project (no internet here).
+
+It serves `/3/discover/movie` and `/3/genre/movie/list` with the real API's shapes and limits:
+20 results per page, pages 1-500 (HTTP 400, `status_code` 22 beyond), HTTP 401 with
+`status_code` 7 for a missing or wrong key, genre names in pt-BR or English. Its movies are
+the generator's `tmdb_movies.jsonl`; popularity moves with the demo clock (`state.json`'s day),
+so each day's extraction is a different snapshot.
+
+Faults are injected per run, deterministically ("every Nth request"), configured at start
+from CINELAKE_TMDB_FAULTS (JSON) or at any time with `PUT /_cinelake/faults`; `GET
+/_cinelake/stats` tells how many of each were served. Keys of the fault JSON:
+`rate_limit_every` (429 with Retry-After: `retry_after_s`), `server_error_every` (503),
+`slow_every` (sleep `slow_s` seconds before answering), `malformed_every` (a truncated body).
+
+Run: python -m ingestion.demo.tmdb_standin --port 8780 --demo-dir .cinelake/demo
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from ingestion.config import LOOPBACK, PROJECT_ROOT
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 20
+MAX_PAGE = 500
+GENRES_SEED = PROJECT_ROOT / "seeds" / "tmdb_genres.csv"
+DEFAULT_API_KEY = "cinelake-demo-key"
+SORT_KEYS = {
+    "popularity": lambda m: m["popularity"],
+    "vote_average": lambda m: m["vote_average"],
+    "vote_count": lambda m: m["vote_count"],
+    "primary_release_date": lambda m: m["release_date"],
+    "title": lambda m: m["title"].lower(),
+}
+FAULT_KINDS = ("rate_limit", "server_error", "slow", "malformed")
+ERROR_INVALID_KEY = {
+    "status_code": 7,
+    "status_message": "Invalid API key: You must be granted a valid key.",
+    "success": False,
+}
+ERROR_INVALID_PAGE = {
+    "status_code": 22,
+    "status_message": (
+        "Invalid page: Pages start at 1 and max at 500. They are expected to be an integer."
+    ),
+    "success": False,
+}
+ERROR_NOT_FOUND = {
+    "status_code": 34,
+    "status_message": "The resource you requested could not be found.",
+    "success": False,
+}
+
+
+def popularity(base: float, movie_id: int, day: dt.date) -> float:
+    """Deterministic day-to-day drift of +-30 % around the movie's base popularity."""
+    digest = hashlib.sha256(f"{movie_id}:{day.isoformat()}".encode()).digest()
+    factor = 0.7 + 0.6 * (int.from_bytes(digest[:4], "big") / 2**32)
+    return round(base * factor, 3)
+
+
+def load_genres() -> list[dict]:
+    with GENRES_SEED.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+class Catalog:
+    """The movies and the demo clock, re-read when the generator rewrites them."""
+
+    def __init__(self, demo_dir: Path):
+        self.demo_dir = demo_dir
+        self._stamp: tuple | None = None
+        self.movies: list[dict] = []
+        self.day = dt.date.today()
+        self._lock = threading.Lock()
+
+    def refresh(self) -> None:
+        files = (self.demo_dir / "tmdb_movies.jsonl", self.demo_dir / "state.json")
+        stamp = tuple(f.stat().st_mtime_ns if f.exists() else None for f in files)
+        with self._lock:
+            if stamp == self._stamp:
+                return
+            movies = []
+            if files[0].exists():
+                with files[0].open(encoding="utf-8") as handle:
+                    movies = [json.loads(line) for line in handle if line.strip()]
+            day = dt.date.today()
+            if files[1].exists():
+                state = json.loads(files[1].read_text())
+                day = dt.date.fromisoformat(state["as_of"]) + dt.timedelta(days=state["day"])
+            self.movies, self.day, self._stamp = movies, day, stamp
+
+
+class Faults:
+    """Counts requests and decides, deterministically, which ones fail and how."""
+
+    def __init__(self, config: dict | None = None):
+        self._lock = threading.Lock()
+        self.configure(config or {})
+
+    def configure(self, config: dict) -> None:
+        unknown = set(config) - {f"{k}_every" for k in FAULT_KINDS} - {"retry_after_s", "slow_s"}
+        if unknown:
+            raise ValueError(f"unknown fault settings: {sorted(unknown)}")
+        with self._lock:
+            self.config = dict(config)
+            self.requests = 0
+            self.served = dict.fromkeys(FAULT_KINDS, 0)
+
+    def next(self) -> str | None:
+        with self._lock:
+            self.requests += 1
+            for kind in FAULT_KINDS:
+                every = int(self.config.get(f"{kind}_every") or 0)
+                if every and self.requests % every == 0:
+                    self.served[kind] += 1
+                    return kind
+            return None
+
+    def stats(self) -> dict:
+        with self._lock:
+            return {"requests": self.requests, "faults": dict(self.served), "config": self.config}
+
+
+def _arg(query: dict[str, list[str]], name: str, default: str | None = None) -> str | None:
+    """The last value wins (tmdbv3api appends api_key and language after the caller's)."""
+    values = query.get(name)
+    return values[-1] if values else default
+
+
+def discover(
+    movies: list[dict], day: dt.date, query: dict[str, list[str]], pt_br: bool
+) -> tuple[int, dict]:
+    page_raw = _arg(query, "page", "1")
+    try:
+        page = int(page_raw)
+    except ValueError:
+        return HTTPStatus.BAD_REQUEST, ERROR_INVALID_PAGE
+    if not 1 <= page <= MAX_PAGE:
+        return HTTPStatus.BAD_REQUEST, ERROR_INVALID_PAGE
+    selected = movies
+    genres = _arg(query, "with_genres")
+    if genres:
+        if "|" in genres:  # OR
+            wanted = {int(g) for g in genres.split("|") if g.strip().isdigit()}
+            selected = [m for m in selected if wanted & set(m["genre_ids"])]
+        else:  # comma: AND
+            wanted = {int(g) for g in genres.split(",") if g.strip().isdigit()}
+            selected = [m for m in selected if wanted <= set(m["genre_ids"])]
+    year = _arg(query, "primary_release_year")
+    if year and year.isdigit():
+        selected = [m for m in selected if m["release_date"][:4] == year]
+    results = [
+        {
+            "adult": False,
+            "backdrop_path": m.get("backdrop_path"),
+            "genre_ids": m["genre_ids"],
+            "id": m["id"],
+            "original_language": m["original_language"],
+            "original_title": m["original_title"],
+            "overview": m["overview_pt_br"] if pt_br else m["overview_en"],
+            "popularity": popularity(m["popularity_base"], m["id"], day),
+            "poster_path": m.get("poster_path"),
+            "release_date": m["release_date"],
+            "title": m["title_pt_br"] if pt_br else m["title_en"],
+            "video": False,
+            "vote_average": m["vote_average"],
+            "vote_count": m["vote_count"],
+        }
+        for m in selected
+    ]
+    field, _, direction = (_arg(query, "sort_by") or "popularity.desc").partition(".")
+    key = SORT_KEYS.get(field, SORT_KEYS["popularity"])
+    # id as tie-breaker: pages never overlap or skip a movie for a fixed day
+    results.sort(key=lambda m: (key(m), m["id"]), reverse=direction != "asc")
+    total = len(results)
+    return HTTPStatus.OK, {
+        "page": page,
+        "results": results[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        "total_pages": (total + PAGE_SIZE - 1) // PAGE_SIZE,
+        "total_results": total,
+    }
+
+
+def make_handler(catalog: Catalog, faults: Faults, api_key: str) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "cinelake-tmdb-standin/1"
+
+        def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+            log.info("%s %s", self.address_string(), format % args)
+
+        def _send(self, status: int, body: dict | bytes, headers: dict | None = None) -> None:
+            payload = (
+                body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+            )
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json;charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def do_PUT(self) -> None:  # noqa: N802 - stdlib name
+            if urlsplit(self.path).path != "/_cinelake/faults":
+                return self._send(HTTPStatus.NOT_FOUND, ERROR_NOT_FOUND)
+            length = int(self.headers.get("Content-Length") or 0)
+            try:
+                faults.configure(json.loads(self.rfile.read(length) or b"{}"))
+            except (ValueError, TypeError) as exc:
+                return self._send(
+                    HTTPStatus.BAD_REQUEST, {"success": False, "status_message": str(exc)}
+                )
+            self._send(HTTPStatus.OK, faults.stats())
+
+        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+            url = urlsplit(self.path)
+            query = parse_qs(url.query)
+            if url.path == "/_cinelake/stats":
+                return self._send(HTTPStatus.OK, faults.stats())
+            if url.path == "/_cinelake/health":
+                return self._send(HTTPStatus.OK, {"ok": True})
+            bearer = (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
+            if (_arg(query, "api_key") or bearer) != api_key:
+                return self._send(HTTPStatus.UNAUTHORIZED, ERROR_INVALID_KEY)
+            fault = faults.next()
+            if fault == "rate_limit":
+                retry = str(faults.config.get("retry_after_s", 1))
+                return self._send(
+                    HTTPStatus.TOO_MANY_REQUESTS,
+                    {
+                        "status_code": 25,
+                        "success": False,
+                        "status_message": "Your request count (41) is over the limit of 40.",
+                    },
+                    {"Retry-After": retry},
+                )
+            if fault == "server_error":
+                return self._send(
+                    HTTPStatus.SERVICE_UNAVAILABLE,
+                    {
+                        "status_code": 9,
+                        "success": False,
+                        "status_message": "Service offline - try again later.",
+                    },
+                )
+            if fault == "slow":
+                time.sleep(float(faults.config.get("slow_s", 5)))
+            catalog.refresh()
+            pt_br = (_arg(query, "language") or "en-US").lower().startswith("pt")
+            if url.path == "/3/genre/movie/list":
+                name = "genre_name_pt_br" if pt_br else "genre_name_en"
+                status, body = (
+                    HTTPStatus.OK,
+                    {
+                        "genres": [
+                            {"id": int(g["genre_id"]), "name": g[name]} for g in load_genres()
+                        ]
+                    },
+                )
+            elif url.path == "/3/discover/movie":
+                status, body = discover(catalog.movies, catalog.day, query, pt_br)
+            else:
+                status, body = HTTPStatus.NOT_FOUND, ERROR_NOT_FOUND
+            if fault == "malformed" and status == HTTPStatus.OK:
+                text = json.dumps(body, ensure_ascii=False).encode()
+                return self._send(status, text[: max(1, len(text) // 2)])
+            self._send(status, body)
+
+    return Handler
+
+
+def serve(
+    port: int, demo_dir: Path, api_key: str, faults: dict | None = None
+) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(
+        (LOOPBACK, port), make_handler(Catalog(demo_dir), Faults(faults), api_key)
+    )
+    server.daemon_threads = True
+    return server
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Local TMDB-compatible stand-in")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--demo-dir", type=Path, required=True)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    faults = json.loads(os.environ.get("CINELAKE_TMDB_FAULTS") or "{}")
+    api_key = os.environ.get("CINELAKE_TMDB_STANDIN_KEY") or DEFAULT_API_KEY
+    server = serve(args.port, args.demo_dir, api_key, faults)
+    log.info("TMDB stand-in on http://%s:%d/3 (data: %s)", LOOPBACK, args.port, args.demo_dir)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
