@@ -95,6 +95,17 @@ def cmd_demo_data(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from ingestion import pipelines
+
+    sources = pipelines.SOURCES if args.source == "all" else (args.source,)
+    report = pipelines.run(settings, sources)
+    print(pipelines.summary(report))
+    for source, error in report.errors.items():
+        print(f"cinelake: error: {source}: {error}", file=sys.stderr)
+    return EXIT_USER_ERROR if report.failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cinelake",
@@ -135,6 +146,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply the next simulated day to the shop database",
     )
     demo.set_defaults(func=cmd_demo_data)
+    ingest = commands.add_parser(
+        "ingest",
+        help="land the sources in bronze (Parquet, partitioned by load date)",
+        description="Run the dlt pipelines into <lake>/bronze. Re-runs never duplicate rows: "
+        "CSV content already loaded is skipped, TMDB replaces the day's snapshot, the shop "
+        "database is read incrementally.",
+    )
+    ingest.add_argument("source", nargs="?", default="all", choices=("csv", "tmdb", "shop", "all"))
+    ingest.set_defaults(func=cmd_ingest)
     return parser
 
 
@@ -144,6 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    for chatty in ("pyhive", "dlt"):  # their INFO lines drown ours
+        logging.getLogger(chatty).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         settings = load_settings()
         return args.func(settings, args)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote_plus
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
+TMDB_STANDIN_DEFAULT_KEY = "cinelake-demo-key"  # the local stand-in's key, not a secret
 
 
 def _env(name: str, default: str) -> str:
@@ -46,6 +48,45 @@ class Settings:
     mysql_etl_password: str
     tmdb_port: int
     start_timeout_s: int
+    lake_url: str
+    csv_movies_path: Path
+    csv_series_path: Path
+    shop_url_override: str
+    tmdb_api_key: str
+    tmdb_standin_key: str
+    tmdb_base_url_override: str
+    tmdb_genre_ids: tuple[int, ...]
+    tmdb_language: str
+    tmdb_max_pages: int
+    alert_webhook: str
+
+    @property
+    def shop_url(self) -> str:
+        """SQLAlchemy URL of the shop for ingestion: CINELAKE_SHOP_URL, else the local etl user."""
+        if self.shop_url_override:
+            return self.shop_url_override
+        return (
+            f"mysql+pymysql://{quote_plus(self.mysql_etl_user)}:"
+            f"{quote_plus(self.mysql_etl_password)}@{LOOPBACK}:{self.mysql_port}/"
+            f"{self.mysql_database}"
+        )
+
+    @property
+    def uses_real_tmdb(self) -> bool:
+        return bool(self.tmdb_api_key)
+
+    @property
+    def tmdb_base_url(self) -> str:
+        if self.tmdb_base_url_override:
+            return self.tmdb_base_url_override
+        if self.uses_real_tmdb:
+            return "https://api.themoviedb.org/3"
+        return f"http://{LOOPBACK}:{self.tmdb_port}/3"
+
+    @property
+    def runs_dir(self) -> Path:
+        """JSON reports of ingestion runs."""
+        return self.home / "runs"
 
     @property
     def run_dir(self) -> Path:
@@ -93,4 +134,23 @@ def load_settings() -> Settings:
         mysql_etl_password=_env("CINELAKE_MYSQL_ETL_PASSWORD", "etl-dev"),
         tmdb_port=_env_int("CINELAKE_TMDB_PORT", 8780),
         start_timeout_s=_env_int("CINELAKE_START_TIMEOUT", 180),
+        lake_url=_env("CINELAKE_LAKE_URL", str(home / "lake")),
+        csv_movies_path=Path(_env("CINELAKE_CSV_MOVIES", str(home / "demo/csv/movies.csv"))),
+        csv_series_path=Path(_env("CINELAKE_CSV_SERIES", str(home / "demo/csv/series.csv"))),
+        shop_url_override=_env("CINELAKE_SHOP_URL", ""),
+        tmdb_api_key=_env("TMDB_API_KEY", ""),
+        tmdb_standin_key=_env("CINELAKE_TMDB_STANDIN_KEY", TMDB_STANDIN_DEFAULT_KEY),
+        tmdb_base_url_override=_env("CINELAKE_TMDB_BASE_URL", ""),
+        tmdb_genre_ids=_env_ints("CINELAKE_TMDB_GENRES", (27,)),
+        tmdb_language=_env("CINELAKE_TMDB_LANGUAGE", "pt-BR"),
+        tmdb_max_pages=_env_int("CINELAKE_TMDB_MAX_PAGES", 500),
+        alert_webhook=_env("CINELAKE_ALERT_WEBHOOK", ""),
     )
+
+
+def _env_ints(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = _env(name, ",".join(map(str, default)))
+    try:
+        return tuple(int(part) for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a comma list of integers, got {raw!r}") from exc

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job, from nothing: set-up, local services, demo sources, dbt build.
-# (Ingestion and the docs site join this script as their issues land.)
+# The main job, from nothing: set-up, local services, demo sources, ingestion into bronze,
+# dbt build.
+# (The silver/gold models and the docs site join this script as their issues land.)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -12,6 +13,7 @@ cinelake up
 if [ ! -f "${CINELAKE_HOME:-$ROOT/.cinelake}/demo/manifest.json" ]; then
     cinelake demo-data --scale "${CINELAKE_DEMO_SCALE:-1}" --seed "${CINELAKE_DEMO_SEED:-42}"
 fi
+cinelake ingest all
 dbt build
 cinelake status
 echo

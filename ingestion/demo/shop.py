@@ -295,7 +295,8 @@ def _session(
         minutes,
         int(completed),
         rating,
-        started + dt.timedelta(minutes=abs(minutes)),
+        # the player reports at the end of the session; never later than the generated period
+        min(started + dt.timedelta(minutes=abs(minutes)), end - dt.timedelta(seconds=1)),
     )
 
 
@@ -379,7 +380,8 @@ def load_initial(
                     )
                 ]
                 subscription_id += 1
-                started = cancelled + dt.timedelta(hours=rng.randint(1, 72))
+                resubscribed = cancelled + dt.timedelta(hours=rng.randint(1, 72))
+                started = min(resubscribed, end - dt.timedelta(hours=1))
             else:
                 subs = []
             status = rng.choices(("active", "cancelled", "paused"), weights=(85, 12, 3))[0]

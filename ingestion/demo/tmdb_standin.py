@@ -24,6 +24,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import threading
 import time
 from http import HTTPStatus
@@ -31,14 +32,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from ingestion.config import LOOPBACK, PROJECT_ROOT
+from ingestion.config import LOOPBACK, PROJECT_ROOT, TMDB_STANDIN_DEFAULT_KEY, load_settings
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
 GENRES_SEED = PROJECT_ROOT / "seeds" / "tmdb_genres.csv"
-DEFAULT_API_KEY = "cinelake-demo-key"
+DEFAULT_API_KEY = TMDB_STANDIN_DEFAULT_KEY
 SORT_KEYS = {
     "popularity": lambda m: m["popularity"],
     "vote_average": lambda m: m["vote_average"],
@@ -87,6 +88,17 @@ class Catalog:
         self.movies: list[dict] = []
         self.day = dt.date.today()
         self._lock = threading.Lock()
+        self._results: dict[tuple, list[dict]] = {}  # one query's sorted results, for paging
+
+    def cached(self, key: tuple, compute) -> list[dict]:
+        """Sorted results of a query for the current data and day (paging reads them 500x)."""
+        with self._lock:
+            hit = self._results.get(key)
+        if hit is None:
+            hit = compute()
+            with self._lock:
+                self._results[key] = hit
+        return hit
 
     def refresh(self) -> None:
         files = (self.demo_dir / "tmdb_movies.jsonl", self.demo_dir / "state.json")
@@ -103,6 +115,7 @@ class Catalog:
                 state = json.loads(files[1].read_text())
                 day = dt.date.fromisoformat(state["as_of"]) + dt.timedelta(days=state["day"])
             self.movies, self.day, self._stamp = movies, day, stamp
+            self._results = {}
 
 
 class Faults:
@@ -142,9 +155,42 @@ def _arg(query: dict[str, list[str]], name: str, default: str | None = None) -> 
     return values[-1] if values else default
 
 
-def discover(
-    movies: list[dict], day: dt.date, query: dict[str, list[str]], pt_br: bool
-) -> tuple[int, dict]:
+def _matches(query: dict[str, list[str]]):
+    """The movie filter of with_genres (comma = all of, | = any of) and primary_release_year."""
+    genres = _arg(query, "with_genres") or ""
+    wanted = {int(g) for g in re.split(r"[,|]", genres) if g.strip().isdigit()}
+    any_of = "|" in genres
+    year = _arg(query, "primary_release_year") or ""
+
+    def keep(movie: dict) -> bool:
+        ids = set(movie["genre_ids"])
+        if wanted and not (wanted & ids if any_of else wanted <= ids):
+            return False
+        return not year.isdigit() or movie["release_date"][:4] == year
+
+    return keep
+
+
+def _result(movie: dict, day: dt.date, pt_br: bool) -> dict:
+    return {
+        "adult": False,
+        "backdrop_path": movie.get("backdrop_path"),
+        "genre_ids": movie["genre_ids"],
+        "id": movie["id"],
+        "original_language": movie["original_language"],
+        "original_title": movie["original_title"],
+        "overview": movie["overview_pt_br"] if pt_br else movie["overview_en"],
+        "popularity": popularity(movie["popularity_base"], movie["id"], day),
+        "poster_path": movie.get("poster_path"),
+        "release_date": movie["release_date"],
+        "title": movie["title_pt_br"] if pt_br else movie["title_en"],
+        "video": False,
+        "vote_average": movie["vote_average"],
+        "vote_count": movie["vote_count"],
+    }
+
+
+def discover(catalog: Catalog, query: dict[str, list[str]], pt_br: bool) -> tuple[int, dict]:
     page_raw = _arg(query, "page", "1")
     try:
         page = int(page_raw)
@@ -152,41 +198,9 @@ def discover(
         return HTTPStatus.BAD_REQUEST, ERROR_INVALID_PAGE
     if not 1 <= page <= MAX_PAGE:
         return HTTPStatus.BAD_REQUEST, ERROR_INVALID_PAGE
-    selected = movies
-    genres = _arg(query, "with_genres")
-    if genres:
-        if "|" in genres:  # OR
-            wanted = {int(g) for g in genres.split("|") if g.strip().isdigit()}
-            selected = [m for m in selected if wanted & set(m["genre_ids"])]
-        else:  # comma: AND
-            wanted = {int(g) for g in genres.split(",") if g.strip().isdigit()}
-            selected = [m for m in selected if wanted <= set(m["genre_ids"])]
-    year = _arg(query, "primary_release_year")
-    if year and year.isdigit():
-        selected = [m for m in selected if m["release_date"][:4] == year]
-    results = [
-        {
-            "adult": False,
-            "backdrop_path": m.get("backdrop_path"),
-            "genre_ids": m["genre_ids"],
-            "id": m["id"],
-            "original_language": m["original_language"],
-            "original_title": m["original_title"],
-            "overview": m["overview_pt_br"] if pt_br else m["overview_en"],
-            "popularity": popularity(m["popularity_base"], m["id"], day),
-            "poster_path": m.get("poster_path"),
-            "release_date": m["release_date"],
-            "title": m["title_pt_br"] if pt_br else m["title_en"],
-            "video": False,
-            "vote_average": m["vote_average"],
-            "vote_count": m["vote_count"],
-        }
-        for m in selected
-    ]
-    field, _, direction = (_arg(query, "sort_by") or "popularity.desc").partition(".")
-    key = SORT_KEYS.get(field, SORT_KEYS["popularity"])
-    # id as tie-breaker: pages never overlap or skip a movie for a fixed day
-    results.sort(key=lambda m: (key(m), m["id"]), reverse=direction != "asc")
+    sort_by = _arg(query, "sort_by") or "popularity.desc"
+    key = (_arg(query, "with_genres"), _arg(query, "primary_release_year"), sort_by, pt_br)
+    results = catalog.cached(key, lambda: _sorted_results(catalog, query, sort_by, pt_br))
     total = len(results)
     return HTTPStatus.OK, {
         "page": page,
@@ -194,6 +208,16 @@ def discover(
         "total_pages": (total + PAGE_SIZE - 1) // PAGE_SIZE,
         "total_results": total,
     }
+
+
+def _sorted_results(catalog: Catalog, query, sort_by: str, pt_br: bool) -> list[dict]:
+    keep = _matches(query)
+    results = [_result(m, catalog.day, pt_br) for m in catalog.movies if keep(m)]
+    field, _, direction = sort_by.partition(".")
+    sort_key = SORT_KEYS.get(field, SORT_KEYS["popularity"])
+    # id as tie-breaker: pages never overlap or skip a movie for a fixed day
+    results.sort(key=lambda m: (sort_key(m), m["id"]), reverse=direction != "asc")
+    return results
 
 
 def make_handler(catalog: Catalog, faults: Faults, api_key: str) -> type[BaseHTTPRequestHandler]:
@@ -273,7 +297,7 @@ def make_handler(catalog: Catalog, faults: Faults, api_key: str) -> type[BaseHTT
                     },
                 )
             elif url.path == "/3/discover/movie":
-                status, body = discover(catalog.movies, catalog.day, query, pt_br)
+                status, body = discover(catalog, query, pt_br)
             else:
                 status, body = HTTPStatus.NOT_FOUND, ERROR_NOT_FOUND
             if fault == "malformed" and status == HTTPStatus.OK:
@@ -301,7 +325,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     faults = json.loads(os.environ.get("CINELAKE_TMDB_FAULTS") or "{}")
-    api_key = os.environ.get("CINELAKE_TMDB_STANDIN_KEY") or DEFAULT_API_KEY
+    api_key = load_settings().tmdb_standin_key
     server = serve(args.port, args.demo_dir, api_key, faults)
     log.info("TMDB stand-in on http://%s:%d/3 (data: %s)", LOOPBACK, args.port, args.demo_dir)
     server.serve_forever()

@@ -118,6 +118,9 @@ class Daemon:
 def ensure_port_free(port: int, service: str, env_var: str, host: str = "127.0.0.1") -> None:
     """Fail clearly when another process already listens on host:port."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # Connections of a just-stopped server linger in TIME_WAIT: they do not make the port
+        # "in use" (the servers themselves bind with SO_REUSEADDR); a listener still does.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError as exc:

@@ -75,6 +75,17 @@ def test_mysql_row_counts_match_the_manifest(stack, demo):
         assert scalar(stack, f"select count(*) from {table}") == tables[table], table
 
 
+def test_the_history_ends_before_as_of(stack, demo):
+    """Otherwise an incremental extractor's cursor would jump past the first advanced day."""
+    as_of = dt.datetime.combine(AS_OF, dt.time())
+    for table in TABLES:
+        assert scalar(stack, f"select max(updated_at) from {table}") < as_of, table
+    assert scalar(stack, "select max(started_at) from viewing_sessions") < as_of
+    assert (
+        scalar(stack, "select max(coalesce(cancelled_at, started_at)) from subscriptions") < as_of
+    )
+
+
 def test_session_defects_are_in_mysql_as_counted(stack, demo):
     defects = demo["manifest"]["shop"]["defects"]
     assert (

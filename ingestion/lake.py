@@ -1,0 +1,55 @@
+"""The lake: a root URL (a local path, or s3://bucket/prefix) and the bronze layout under it.
+
+    <lake>/bronze/<source>/<table>/year=YYYY/month=MM/day=DD/<load id>.<file id>.parquet
+
+The day is the load date (UTC, or CINELAKE_LOAD_DATE for backfills and tests). The same layout
+string is given to dlt's filesystem destination and used here to find or replace a partition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import fsspec
+
+BRONZE = "bronze"
+# dlt's filesystem layout placeholders; {YYYY}/{MM}/{DD} come from the load's current_datetime.
+DLT_LAYOUT = "{table_name}/year={YYYY}/month={MM}/day={DD}/{load_id}.{file_id}.{ext}"
+
+
+def load_date() -> dt.date:
+    """The partition day of this run."""
+    pinned = os.environ.get("CINELAKE_LOAD_DATE")
+    return dt.date.fromisoformat(pinned) if pinned else dt.datetime.now(dt.UTC).date()
+
+
+def partition(day: dt.date) -> str:
+    return f"year={day:%Y}/month={day:%m}/day={day:%d}"
+
+
+def bronze_url(lake_url: str, source: str = "", table: str = "") -> str:
+    return "/".join(part.rstrip("/") for part in (lake_url, BRONZE, source, table) if part)
+
+
+def filesystem(url: str) -> tuple[fsspec.AbstractFileSystem, str]:
+    """The fsspec filesystem of a URL and the path inside it (s3 honours AWS_ENDPOINT_URL)."""
+    options = {}
+    if url.startswith("s3://") and os.environ.get("AWS_ENDPOINT_URL"):
+        options["client_kwargs"] = {"endpoint_url": os.environ["AWS_ENDPOINT_URL"]}
+    return fsspec.core.url_to_fs(url, **options)
+
+
+def remove_partition(lake_url: str, source: str, table: str, day: dt.date) -> int:
+    """Delete one day of one bronze table; return the number of files removed."""
+    fs, path = filesystem(f"{bronze_url(lake_url, source, table)}/{partition(day)}")
+    if not fs.exists(path):
+        return 0
+    files = fs.find(path)
+    fs.rm(path, recursive=True)
+    return len(files)
+
+
+def partition_files(lake_url: str, source: str, table: str, day: dt.date) -> list[str]:
+    fs, path = filesystem(f"{bronze_url(lake_url, source, table)}/{partition(day)}")
+    return sorted(fs.find(path)) if fs.exists(path) else []

@@ -1,0 +1,297 @@
+"""`cinelake ingest`: run the dlt pipelines into bronze, with run metrics and alerts.
+
+Each source has its own dlt pipeline (state under `$CINELAKE_HOME/dlt`) writing Parquet to
+`<lake>/bronze/<source>/<table>/year=/month=/day=/` through dlt's filesystem destination. A run
+extracts and normalizes everything first; only then is anything written to the lake, so a
+failing source leaves no partial data (its pending package is dropped). Per source:
+
+- csv  appends; content already loaded (same SHA-256) is skipped (see sources/csv_files.py).
+- tmdb is a daily snapshot: the day's partitions of its tables are replaced, never doubled.
+- shop appends what changed since the last run (incremental on updated_at).
+
+Every run writes a report (per source and table: rows in, landed, rejected, bytes, seconds,
+status) to `$CINELAKE_HOME/runs/<run id>.json` and to the bronze table `ops/ingestion_runs`,
+prints a summary, and posts a Slack-compatible alert to CINELAKE_ALERT_WEBHOOK when it failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import dlt
+import pendulum
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ingestion import alerts, lake
+from ingestion.config import Settings
+from ingestion.sources import csv_files, shop, tmdb
+
+log = logging.getLogger(__name__)
+
+SOURCES = ("csv", "tmdb", "shop")
+RUN_LOG_SOURCE, RUN_LOG_TABLE = "ops", "ingestion_runs"
+# Arrow tables are written as they are; dlt's own lineage column is added to them too.
+os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
+
+
+@dataclass
+class TableMetrics:
+    source: str
+    table: str
+    rows_in: int = 0
+    rows_landed: int = 0
+    rows_rejected: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    status: str = "ok"  # ok | skipped | failed
+    detail: str = ""
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    load_date: str
+    lake_url: str
+    started_at: str
+    finished_at: str = ""
+    status: str = "running"
+    errors: dict[str, str] = field(default_factory=dict)
+    tables: list[TableMetrics] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors)
+
+
+def _pipeline(settings: Settings, source: str, day: dt.date) -> dlt.Pipeline:
+    now = dt.datetime.now(dt.UTC)
+    moment = pendulum.datetime(day.year, day.month, day.day, now.hour, now.minute, now.second)
+    destination = dlt.destinations.filesystem(
+        bucket_url=lake.bronze_url(settings.lake_url),
+        layout=lake.DLT_LAYOUT,
+        current_datetime=moment,  # the partition day: today, or CINELAKE_LOAD_DATE
+    )
+    return dlt.pipeline(
+        pipeline_name=f"cinelake_{source}",
+        pipelines_dir=str(settings.home / "dlt"),
+        destination=destination,
+        dataset_name=source,
+        progress="log" if os.environ.get("CINELAKE_PROGRESS") else None,
+    )
+
+
+KNOWN_ERRORS = (tmdb.TmdbError, shop.ShopUnreachable, csv_files.CsvFormatError, FileNotFoundError)
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """dlt wraps a source's error several times: the first of ours in the chain, else the last."""
+    chain = [exc]
+    while len(chain) < 20:
+        inner = (
+            getattr(chain[-1], "exception", None) or chain[-1].__cause__ or chain[-1].__context__
+        )
+        if inner is None or inner in chain:
+            break
+        chain.append(inner)
+    return next((e for e in chain if isinstance(e, KNOWN_ERRORS)), chain[-1])
+
+
+def _landed_bytes(settings: Settings, source: str, table: str, day: dt.date, load_id: str) -> int:
+    fs, path = lake.filesystem(
+        f"{lake.bronze_url(settings.lake_url, source, table)}/{lake.partition(day)}"
+    )
+    if not fs.exists(path):
+        return 0
+    return sum(info["size"] for info in fs.ls(path, detail=True)
+               if info["name"].rsplit("/", 1)[-1].startswith(load_id))  # fmt: skip
+
+
+def _run_source(
+    settings: Settings,
+    source_name: str,
+    build: Callable[[], tuple[object, Callable[[dict[str, int]], list[TableMetrics]]]],
+    day: dt.date,
+    replace_day: bool = False,
+) -> list[TableMetrics]:
+    """Extract + normalize, then (for snapshots) clear the day, then load; return metrics."""
+    began = time.monotonic()
+    pipeline = _pipeline(settings, source_name, day)
+    pipeline.abort_packages()  # never finish a previous failed run's package
+    try:
+        source, to_metrics = build()
+        pipeline.extract(source, loader_file_format="parquet")
+        normalize_info = pipeline.normalize()
+        row_counts = {
+            table: count
+            for table, count in normalize_info.row_counts.items()
+            if not table.startswith("_dlt")
+        }
+        if replace_day:
+            for table in row_counts:
+                removed = lake.remove_partition(settings.lake_url, source_name, table, day)
+                if removed:
+                    log.info("%s.%s: replaced %d file(s) of %s", source_name, table, removed, day)
+        load_info = pipeline.load()
+        load_id = load_info.loads_ids[-1] if load_info.loads_ids else ""
+    except Exception:
+        pipeline.abort_packages()
+        raise
+    metrics = to_metrics(row_counts)
+    seconds = round(time.monotonic() - began, 2)
+    for metric in metrics:
+        metric.seconds = seconds
+        if load_id and metric.status == "ok":
+            metric.bytes = _landed_bytes(settings, source_name, metric.table, day, load_id)
+    return metrics
+
+
+def _csv(settings: Settings, loaded_at: dt.datetime):
+    counts: dict[str, csv_files.FileCounts] = {}
+    paths = {"movies": settings.csv_movies_path, "series": settings.csv_series_path}
+    for table, path in paths.items():
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{table} CSV not found at {path}: run `cinelake demo-data` or set "
+                f"CINELAKE_CSV_{table.upper()}"
+            )
+    source = csv_files.csv_files(
+        movies_path=str(paths["movies"]), series_path=str(paths["series"]),
+        loaded_at=loaded_at, counts=counts,
+    )  # fmt: skip
+
+    def to_metrics(row_counts: dict[str, int]) -> list[TableMetrics]:
+        metrics = []
+        for table, file_counts in counts.items():
+            metric = TableMetrics("csv", table, file_counts.lines_in, file_counts.landed,
+                                  file_counts.rejected)  # fmt: skip
+            if file_counts.skipped:
+                metric.status = "skipped"
+                metric.detail = f"content {file_counts.sha256[:12]} already loaded"
+            else:
+                reasons = sorted(file_counts.reasons.items())
+                metric.detail = ", ".join(f"{k}={v}" for k, v in reasons)
+            metrics.append(metric)
+        landed = sum(c.landed for c in counts.values())
+        if landed != sum(n for t, n in row_counts.items() if t != csv_files.REJECTS_TABLE):
+            raise RuntimeError(f"CSV accounting: parsed {landed} rows, dlt wrote {row_counts}")
+        return metrics
+
+    return source, to_metrics
+
+
+def _tmdb(settings: Settings, loaded_at: dt.datetime):
+    api_key = settings.tmdb_api_key or settings.tmdb_standin_key
+    source = tmdb.tmdb(
+        base_url=settings.tmdb_base_url, api_key=api_key, genre_ids=list(settings.tmdb_genre_ids),
+        language=settings.tmdb_language, max_pages=settings.tmdb_max_pages, extracted_at=loaded_at,
+    )  # fmt: skip
+
+    def to_metrics(row_counts: dict[str, int]) -> list[TableMetrics]:
+        return [TableMetrics("tmdb", t, n, n) for t, n in sorted(row_counts.items())]
+
+    return source, to_metrics
+
+
+def _shop(settings: Settings, loaded_at: dt.datetime):
+    shop.check_connection(settings.shop_url)
+    source = shop.shop(settings.shop_url, loaded_at=loaded_at)
+
+    def to_metrics(row_counts: dict[str, int]) -> list[TableMetrics]:
+        return [TableMetrics("shop", t, row_counts.get(t, 0), row_counts.get(t, 0))
+                for t in shop.TABLES]  # fmt: skip
+
+    return source, to_metrics
+
+
+BUILDERS = {"csv": (_csv, False), "tmdb": (_tmdb, True), "shop": (_shop, False)}
+
+
+def run(settings: Settings, sources: tuple[str, ...] = SOURCES) -> RunReport:
+    """Ingest the given sources; a failing source does not stop the others."""
+    day = lake.load_date()
+    started = dt.datetime.now(dt.UTC)
+    report = RunReport(
+        run_id=f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}",
+        load_date=day.isoformat(),
+        lake_url=settings.lake_url,
+        started_at=started.isoformat(),
+    )
+    for name in sources:
+        builder, replace_day = BUILDERS[name]
+        log.info("ingesting %s into %s", name, lake.bronze_url(settings.lake_url, name))
+        try:
+            report.tables += _run_source(
+                settings, name, lambda b=builder: b(settings, started), day, replace_day
+            )
+        except Exception as exc:  # noqa: BLE001 - reported per source, run continues
+            cause = _root_cause(exc)
+            report.errors[name] = f"{type(cause).__name__}: {cause}"
+            report.tables.append(TableMetrics(name, "*", status="failed", detail=str(cause)[:500]))
+            log.debug("source %s failed", name, exc_info=True)
+    report.finished_at = dt.datetime.now(dt.UTC).isoformat()
+    report.status = "failed" if report.failed else "ok"
+    _write_report(settings, report, day)
+    if report.failed and settings.alert_webhook:
+        alerts.post_failure(settings.alert_webhook, report)
+    return report
+
+
+RUN_LOG_SCHEMA = pa.schema([
+    ("run_id", pa.string()), ("load_date", pa.date32()), ("source", pa.string()),
+    ("table_name", pa.string()), ("rows_in", pa.int64()), ("rows_landed", pa.int64()),
+    ("rows_rejected", pa.int64()), ("bytes", pa.int64()), ("seconds", pa.float64()),
+    ("status", pa.string()), ("detail", pa.string()),
+    ("started_at", pa.timestamp("us", tz="UTC")), ("finished_at", pa.timestamp("us", tz="UTC")),
+])  # fmt: skip
+
+
+def _write_report(settings: Settings, report: RunReport, day: dt.date) -> None:
+    settings.runs_dir.mkdir(parents=True, exist_ok=True)
+    body = json.dumps(asdict(report), indent=2) + "\n"
+    (settings.runs_dir / f"{report.run_id}.json").write_text(body)
+    (settings.runs_dir / "latest.json").write_text(body)
+    started = dt.datetime.fromisoformat(report.started_at)
+    finished = dt.datetime.fromisoformat(report.finished_at)
+    rows = [
+        {
+            "run_id": report.run_id, "load_date": day, "source": m.source, "table_name": m.table,
+            "rows_in": m.rows_in, "rows_landed": m.rows_landed, "rows_rejected": m.rows_rejected,
+            "bytes": m.bytes, "seconds": m.seconds, "status": m.status, "detail": m.detail,
+            "started_at": started, "finished_at": finished,
+        }
+        for m in report.tables
+    ]  # fmt: skip
+    table = pa.Table.from_pylist(rows, schema=RUN_LOG_SCHEMA)
+    url = (f"{lake.bronze_url(settings.lake_url, RUN_LOG_SOURCE, RUN_LOG_TABLE)}/"
+           f"{lake.partition(day)}/{report.run_id}.parquet")  # fmt: skip
+    fs, path = lake.filesystem(url)
+    fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    with fs.open(path, "wb") as out:
+        out.write(buffer.getvalue())
+
+
+def summary(report: RunReport) -> str:
+    """The run as a fixed-width table for the console."""
+    header = f"{'source':<6} {'table':<18} {'rows in':>10} {'landed':>10} {'rejected':>9} " \
+             f"{'bytes':>12} {'secs':>7}  status"  # fmt: skip
+    lines = [header, "-" * len(header)]
+    for m in report.tables:
+        lines.append(
+            f"{m.source:<6} {m.table:<18} {m.rows_in:>10,} {m.rows_landed:>10,} "
+            f"{m.rows_rejected:>9,} {m.bytes:>12,} {m.seconds:>7.1f}  {m.status}"
+            + (f" ({m.detail})" if m.detail else "")
+        )
+    lines.append(f"run {report.run_id}: {report.status}, load date {report.load_date}, "
+                 f"lake {report.lake_url}")  # fmt: skip
+    return "\n".join(lines)
