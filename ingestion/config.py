@@ -16,6 +16,14 @@ from urllib.parse import quote_plus
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
 TMDB_STANDIN_DEFAULT_KEY = "cinelake-demo-key"  # the local stand-in's key, not a secret
+SHOP_TABLES = (
+    "plans",
+    "customers",
+    "subscriptions",
+    "catalog_titles",
+    "viewing_sessions",
+    "payments",
+)
 
 
 def _env(name: str, default: str) -> str:
@@ -52,6 +60,7 @@ class Settings:
     csv_movies_path: Path
     csv_series_path: Path
     shop_url_override: str
+    shop_tables: tuple[str, ...]
     tmdb_api_key: str
     tmdb_standin_key: str
     tmdb_base_url_override: str
@@ -138,6 +147,11 @@ def load_settings() -> Settings:
         csv_movies_path=Path(_env("CINELAKE_CSV_MOVIES", str(home / "demo/csv/movies.csv"))),
         csv_series_path=Path(_env("CINELAKE_CSV_SERIES", str(home / "demo/csv/series.csv"))),
         shop_url_override=_env("CINELAKE_SHOP_URL", ""),
+        shop_tables=tuple(
+            t.strip()
+            for t in _env("CINELAKE_SHOP_TABLES", ",".join(SHOP_TABLES)).split(",")
+            if t.strip()
+        ),
         tmdb_api_key=_env("TMDB_API_KEY", ""),
         tmdb_standin_key=_env("CINELAKE_TMDB_STANDIN_KEY", TMDB_STANDIN_DEFAULT_KEY),
         tmdb_base_url_override=_env("CINELAKE_TMDB_BASE_URL", ""),

@@ -203,11 +203,14 @@ def _tmdb(settings: Settings, loaded_at: dt.datetime):
 
 def _shop(settings: Settings, loaded_at: dt.datetime):
     shop.check_connection(settings.shop_url)
-    source = shop.shop(settings.shop_url, loaded_at=loaded_at)
+    unknown = set(settings.shop_tables) - set(shop.TABLES)
+    if unknown:
+        raise ValueError(f"CINELAKE_SHOP_TABLES names unknown tables: {sorted(unknown)}")
+    source = shop.shop(settings.shop_url, tables=settings.shop_tables, loaded_at=loaded_at)
 
     def to_metrics(row_counts: dict[str, int]) -> list[TableMetrics]:
         return [TableMetrics("shop", t, row_counts.get(t, 0), row_counts.get(t, 0))
-                for t in shop.TABLES]  # fmt: skip
+                for t in settings.shop_tables]  # fmt: skip
 
     return source, to_metrics
 

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pymysql
 
+from ingestion.config import SHOP_TABLES
 from ingestion.demo.catalog import FIRST_NAMES, LAST_NAMES, stream
 
 SCHEMA_FILE = Path(__file__).with_name("shop_schema.sql")
-TABLES = ("plans", "customers", "subscriptions", "catalog_titles", "viewing_sessions", "payments")
+TABLES = SHOP_TABLES
 HISTORY_DAYS = 90
 BATCH_ROWS = 5_000
 CUSTOMERS_PER_SF = 20_000

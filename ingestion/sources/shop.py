@@ -4,9 +4,9 @@ Every table is extracted incrementally on `updated_at` and appended to bronze, s
 every version of a changed row (SCD2 material for silver). dlt's incremental cursor keeps the
 last `updated_at` in the pipeline state and de-duplicates rows sitting exactly on that
 boundary, so a re-run with no changes extracts nothing and a re-run after changes extracts only
-them. Rows arrive as Arrow tables (pyarrow backend) with the database's types: DECIMAL stays
-decimal, DATETIME a timestamp, TINYINT(1) a small integer (silver makes it boolean). Tables are
-reflected on every run, so a column added in MySQL appears in bronze from then on.
+them. Rows arrive as Arrow tables (ConnectorX backend) with the database's types: DECIMAL(p,s)
+stays decimal(p,s), DATETIME a timestamp, TINYINT(1) an int8 (silver makes it boolean). Tables
+are reflected on every run, so a column added in MySQL appears in bronze from then on.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import pyarrow as pa
 import sqlalchemy as sa
 from dlt.sources.sql_database import sql_database
 
-TABLES = ("plans", "customers", "subscriptions", "catalog_titles", "viewing_sessions", "payments")
+from ingestion.config import SHOP_TABLES as TABLES
+
 CURSOR_COLUMN = "updated_at"
 CHUNK_ROWS = 50_000
 
@@ -41,12 +42,40 @@ def check_connection(url: str) -> None:
         engine.dispose()
 
 
-def _add_loaded_at(loaded_at: dt.datetime):
-    def add(table: pa.Table) -> pa.Table:
+def _conform(loaded_at: dt.datetime, decimals: dict[str, pa.DataType]):
+    """Per batch: DECIMAL columns back to their declared precision, plus `_loaded_at`.
+
+    ConnectorX returns every DECIMAL as decimal(38,10); casting to the column's own
+    DECIMAL(p,s) is exact (values were stored with that scale) and keeps bronze faithful.
+    """
+
+    def conform(table: pa.Table) -> pa.Table:
+        for name, decimal_type in decimals.items():
+            if name in table.column_names:
+                index = table.column_names.index(name)
+                table = table.set_column(index, name, table[name].cast(decimal_type))
         column = pa.array([loaded_at] * table.num_rows, pa.timestamp("us", tz="UTC"))
         return table.append_column(pa.field("_loaded_at", column.type), column)
 
-    return add
+    return conform
+
+
+def _declared_decimals(url: str, table: str) -> dict[str, pa.DataType]:
+    engine = sa.create_engine(url)
+    try:
+        columns = sa.inspect(engine).get_columns(table)
+    finally:
+        engine.dispose()
+    return {
+        c["name"]: pa.decimal128(c["type"].precision, c["type"].scale)
+        for c in columns
+        if isinstance(c["type"], sa.Numeric) and c["type"].precision and c["type"].scale is not None
+    }
+
+
+def connectorx_url(url: str) -> str:
+    """ConnectorX speaks `mysql://`, not SQLAlchemy's `mysql+pymysql://`."""
+    return sa.engine.make_url(url).set(drivername="mysql").render_as_string(hide_password=False)
 
 
 def shop(url: str, tables: tuple[str, ...] = TABLES, loaded_at: dt.datetime | None = None):
@@ -55,9 +84,12 @@ def shop(url: str, tables: tuple[str, ...] = TABLES, loaded_at: dt.datetime | No
     source = sql_database.with_args(name="shop")(
         credentials=url,
         table_names=list(tables),
-        backend="pyarrow",
+        # ConnectorX (Rust) decodes MySQL's binary protocol straight into Arrow: ~10x the rate
+        # of the pure-Python driver. Streamed in CHUNK_ROWS batches: memory stays flat.
+        backend="connectorx",
+        backend_kwargs={"conn": connectorx_url(url), "return_type": "arrow_stream"},
         chunk_size=CHUNK_ROWS,
-        reflection_level="full_with_precision",  # DECIMAL(10,2) stays decimal(10,2)
+        reflection_level="full_with_precision",
     )
     for name in tables:
         resource = source.resources[name]
@@ -65,5 +97,5 @@ def shop(url: str, tables: tuple[str, ...] = TABLES, loaded_at: dt.datetime | No
             write_disposition="append",
             incremental=dlt.sources.incremental(CURSOR_COLUMN),
         )
-        resource.add_map(_add_loaded_at(loaded_at))
+        resource.add_map(_conform(loaded_at, _declared_decimals(url, name)))
     return source
