@@ -75,6 +75,9 @@ def submit_command(settings: Settings) -> list[str]:
         "spark.ui.port": str(settings.spark_ui_port),
         "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
         "spark.sql.adaptive.enabled": "true",
+        # Where bronze lives, for dbt's register_bronze_sources macro (`set spark.cinelake...`).
+        # Not "...url": Spark redacts the values of confs whose name matches (?i)url.
+        "spark.cinelake.lake_root": settings.lake_url,
         # Sessions opened by dbt are many and short: keep the server's bookkeeping small.
         "spark.sql.thriftserver.ui.retainedSessions": "50",
         "spark.sql.thriftserver.ui.retainedStatements": "200",

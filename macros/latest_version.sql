@@ -1,0 +1,17 @@
+{#-
+    Rows of an append-only bronze table reduced to the latest version of each key (highest
+    updated_at, then latest load), with source_row_count = the versions each stands for.
+    Shop tables keep every extracted version in bronze; staging shows the current state.
+-#}
+{% macro latest_version(relation, key) %}
+    select * from (
+        select
+            *,
+            row_number() over (
+                partition by {{ key }} order by updated_at desc, _loaded_at desc
+            ) as version_rank,
+            count(*) over (partition by {{ key }}) as source_row_count
+        from {{ relation }}
+    )
+    where version_rank = 1
+{% endmacro %}

@@ -1,0 +1,56 @@
+{#-
+    Registers every table of schema `bronze` declared in models/bronze/_bronze__sources.yml as
+    an external Parquet table over <lake>/bronze/<source>/<table>, partitioned by the load
+    date's year/month/day directories. Runs on-run-start (dbt_project.yml), so every build
+    sees the partitions landed since the last one. Per table:
+      1. create it from the declared columns if it does not exist (works before any data);
+      2. recover partitions (new load days) and refresh Spark's file listing;
+      3. when the files carry columns the table lacks (a column added at the source), drop
+         and re-create it from the files' merged schema, and say so in the log.
+    Dropping an external table never deletes its files. Skip with --vars '{register_bronze: false}'.
+-#}
+{% macro register_bronze_sources() %}
+    {%- if not execute or not var('register_bronze', true) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set lake = bronze_lake_root() -%}
+    {%- do run_query('create schema if not exists bronze') -%}
+    {%- for node in graph.sources.values() if node.schema == 'bronze' -%}
+        {%- set table = 'bronze.' ~ node.identifier -%}
+        {%- set location = lake ~ '/bronze/' ~ node.source_name ~ '/' ~ node.name -%}
+        {%- set columns = [] -%}
+        {%- for column in node.columns.values() if column.name not in ('year', 'month', 'day') -%}
+            {%- do columns.append(column.name ~ ' ' ~ column.data_type) -%}
+        {%- endfor -%}
+        {%- do run_query(
+            'create table if not exists ' ~ table ~ ' (' ~ columns | join(', ')
+            ~ ', year int, month int, day int) using parquet partitioned by (year, month, day)'
+            ~ " location '" ~ location ~ "'"
+        ) -%}
+        {%- do run_query('alter table ' ~ table ~ ' recover partitions') -%}
+        {%- if run_query('show partitions ' ~ table) | length > 0 -%}
+            {%- do run_query(
+                'create or replace temporary view cinelake_bronze_probe using parquet'
+                ~ " options (path '" ~ location ~ "', mergeSchema 'true')"
+            ) -%}
+            {%- set in_files = run_query('describe cinelake_bronze_probe').columns[0].values() -%}
+            {%- set in_table = run_query('describe ' ~ table).columns[0].values() -%}
+            {%- set gained = [] -%}
+            {%- for name in in_files if name not in in_table and not name.startswith('#') -%}
+                {%- do gained.append(name) -%}
+            {%- endfor -%}
+            {%- if gained -%}
+                {{ log('bronze: ' ~ table ~ ' gained ' ~ gained | join(', ')
+                       ~ ' in its files: re-created from them (declare the new columns in'
+                       ~ ' _bronze__sources.yml)', info=true) }}
+                {%- do run_query('drop table ' ~ table) -%}
+                {%- do run_query(
+                    'create table ' ~ table ~ " using parquet options (mergeSchema 'true')"
+                    ~ " location '" ~ location ~ "'"
+                ) -%}
+                {%- do run_query('alter table ' ~ table ~ ' recover partitions') -%}
+            {%- endif -%}
+        {%- endif -%}
+        {%- do run_query('refresh table ' ~ table) -%}
+    {%- endfor -%}
+{% endmacro %}

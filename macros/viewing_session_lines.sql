@@ -1,0 +1,56 @@
+{#-
+    CTEs shared by stg_shop__viewing_sessions and its quarantine: the latest version of each
+    session, cleaned, and the first rule it breaks. The referential rules (a known customer, a
+    known catalog title) look the keys up in bronze: a session is judged against every customer
+    and title ever extracted. `sessions_filter` restricts the sessions read (incremental runs).
+    Produces the CTE `validated`.
+-#}
+{% macro viewing_session_lines(sessions_filter='true') %}
+sessions as (
+    {{ latest_version(source('shop', 'viewing_sessions'), 'session_id') }}
+),
+
+known_customers as (
+    select distinct customer_id from {{ source('shop', 'customers') }}
+),
+
+known_titles as (
+    select distinct catalog_title_id from {{ source('shop', 'catalog_titles') }}
+),
+
+cleaned as (
+    select
+        sessions.session_id,
+        sessions.customer_id,
+        sessions.catalog_title_id,
+        lower(trim(sessions.device)) as device,
+        sessions.minutes_watched,
+        cast(sessions.rating as int) as rating,
+        sessions.source_row_count,
+        sessions.completed = 1 as is_completed,
+        known_customers.customer_id is not null as has_known_customer,
+        known_titles.catalog_title_id is not null as has_known_title,
+        sessions.started_at,
+        sessions.updated_at,
+        sessions._loaded_at as loaded_at,
+        to_date(sessions.started_at) as session_date
+    from sessions
+    left join known_customers
+        on sessions.customer_id = known_customers.customer_id
+    left join known_titles
+        on sessions.catalog_title_id = known_titles.catalog_title_id
+    where {{ sessions_filter }}
+),
+
+validated as (
+    select
+        *,
+        case
+            when minutes_watched < 0 then 'negative_minutes'
+            when rating not between 1 and 5 then 'rating_out_of_range'
+            when not has_known_customer then 'unknown_customer'
+            when not has_known_title then 'unknown_title'
+        end as quarantine_reason
+    from cleaned
+)
+{% endmacro %}

@@ -1,0 +1,21 @@
+{#- Viewing sessions that break a rule, with the first rule they break. -#}
+with
+
+{{ viewing_session_lines() }},
+
+quarantined as (
+    select
+        session_id,
+        customer_id,
+        catalog_title_id,
+        quarantine_reason,
+        minutes_watched,
+        rating,
+        source_row_count,
+        started_at,
+        loaded_at
+    from validated
+    where quarantine_reason is not null
+)
+
+select * from quarantined

@@ -1,0 +1,50 @@
+{#-
+    One row per valid viewing session (its latest version), partitioned by session date.
+    Incremental: a run rebuilds only the session dates touched by rows loaded since the last
+    run (insert_overwrite replaces exactly those partitions; the partition column comes last,
+    as Spark's dynamic partition overwrite requires).
+-#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='insert_overwrite',
+        partition_by=['session_date'],
+        on_schema_change='fail',
+    )
+}}
+
+{%- set sessions_filter -%}
+    {%- if is_incremental() -%}
+    to_date(sessions.started_at) in (
+        select distinct to_date(started_at)
+        from {{ source('shop', 'viewing_sessions') }}
+        where _loaded_at > (select max(loaded_at) from {{ this }})
+    )
+    {%- else -%}
+    true
+    {%- endif -%}
+{%- endset -%}
+
+with
+
+{{ viewing_session_lines(sessions_filter) }},
+
+passed as (
+    select
+        session_id,
+        customer_id,
+        catalog_title_id,
+        device,
+        minutes_watched,
+        rating,
+        source_row_count,
+        is_completed,
+        started_at,
+        updated_at,
+        loaded_at,
+        session_date
+    from validated
+    where quarantine_reason is null
+)
+
+select * from passed
