@@ -32,9 +32,10 @@ def mysql(stack, user: str, password: str) -> pymysql.Connection:
 
 def test_dbt_build_runs_seed_model_data_and_unit_tests(built):
     assert "Completed successfully" in built.stdout
-    # 1 seed + 1 model + their data tests + 1 unit test, none failed or skipped
+    # seed, models, data tests and unit tests: none failed or skipped (bronze may be empty
+    # when this module runs alone: the models and their tests must still build)
     assert "ERROR=0" in built.stdout and "SKIP=0" in built.stdout
-    assert "1 unit test" in built.stdout
+    assert " unit tests" in built.stdout
 
 
 def test_built_model_is_readable_over_thrift(stack, built):

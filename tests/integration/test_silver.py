@@ -1,0 +1,151 @@
+"""Silver through the Thrift server: every injected defect is quarantined or collapsed, none
+vanish; after a simulated day, SCD2 has the new versions and the incremental model rewrote
+only the new day's partition."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+import pytest
+from conftest import Stack
+from pyhive import hive
+
+pytestmark = pytest.mark.integration
+
+AS_OF = "2026-04-01"
+CSV_QUARANTINE = ("malformed_id", "unparsable_number", "year_out_of_range", "rating_out_of_range")
+SESSION_QUARANTINE = {
+    "negative_minutes": "session_negative_minutes",
+    "rating_out_of_range": "session_rating_out_of_range",
+    "unknown_customer": "session_unknown_customer",
+    "unknown_title": "session_unknown_title",
+}
+
+
+def rows(stack, sql: str) -> list[tuple]:
+    with contextlib.closing(hive.connect(host="127.0.0.1", port=stack.thrift_port)) as conn:
+        cursor = conn.cursor()
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def on_day(stack: Stack, load_date: str) -> Stack:
+    """The stack, ingesting with a pinned load date."""
+    return Stack(home=stack.home, env={**stack.env, "CINELAKE_LOAD_DATE": load_date})
+
+
+def partition_files(stack) -> dict[str, set[tuple[str, int]]]:
+    """Files (name, mtime) of each session_date partition of the incremental model."""
+    table = stack.home / "spark" / "warehouse" / "silver.db" / "stg_shop__viewing_sessions"
+    return {
+        part.name: {(f.name, f.stat().st_mtime_ns) for f in part.glob("*.parquet")}
+        for part in table.glob("session_date=*")
+    }
+
+
+@pytest.fixture(scope="module")
+def silver(stack):
+    stack.cinelake("demo-data", "--scale", "0.05", "--seed", "11", "--as-of", AS_OF)
+    on_day(stack, AS_OF).cinelake("ingest", "all")
+    build = stack.dbt("build", "--select", "+silver")
+    manifest = json.loads((stack.home / "demo" / "manifest.json").read_text())
+    return {"build": build, "manifest": manifest}
+
+
+def test_silver_builds_and_tests_pass(silver):
+    assert "ERROR=0" in silver["build"].stdout and "SKIP=0" in silver["build"].stdout
+    assert "rows_accounted_for" in silver["build"].stdout
+
+
+def test_bronze_tables_are_registered_with_their_partitions(stack, silver):
+    tables = {row[1] for row in rows(stack, "show tables in bronze")}
+    assert {"csv__movies", "tmdb__discover_movies", "shop__viewing_sessions"} <= tables
+    assert rows(stack, "show partitions bronze.shop__customers") == [("year=2026/month=04/day=01",)]
+
+
+@pytest.mark.parametrize("kind", ["movies", "series"])
+def test_every_csv_defect_is_quarantined_or_collapsed(stack, silver, kind):
+    entry = silver["manifest"]["files"][f"{kind}.csv"]
+    reasons = dict(
+        rows(
+            stack,
+            f"select quarantine_reason, count(*) from silver.quarantine_csv__{kind} group by 1",
+        )
+    )
+    assert reasons == {reason: entry["defects"][reason] for reason in CSV_QUARANTINE}
+    [(credits, represented)] = rows(
+        stack, f"select count(*), sum(source_row_count) from silver.stg_csv__{kind}"
+    )
+    assert represented - credits == entry["defects"]["exact_duplicate_row"]
+    # every line that parsed at ingestion is a credit, a duplicate or quarantined
+    [(bronze,)] = rows(stack, f"select count(*) from bronze.csv__{kind}")
+    assert bronze == represented + sum(reasons.values())
+
+
+def test_cleaned_defects_stay_in_silver_cleaned(stack, silver):
+    [(padded, quoted)] = rows(
+        stack,
+        "select sum(cast(primary_title != trim(primary_title) as int)), "
+        "sum(cast(primary_title like '\"%' as int)) from silver.stg_csv__movies",
+    )
+    assert padded == 0 and quoted == 0
+
+
+def test_every_session_defect_is_quarantined(stack, silver):
+    defects = silver["manifest"]["shop"]["defects"]
+    reasons = dict(
+        rows(
+            stack,
+            "select quarantine_reason, count(*) "
+            "from silver.quarantine_shop__viewing_sessions group by 1",
+        )
+    )
+    assert reasons == {reason: defects[kind] for reason, kind in SESSION_QUARANTINE.items()}
+    [(valid,)] = rows(stack, "select count(*) from silver.stg_shop__viewing_sessions")
+    assert valid + sum(reasons.values()) == silver["manifest"]["shop"]["tables"]["viewing_sessions"]
+
+
+def test_no_pii_in_silver(stack, silver):
+    columns = {row[0] for row in rows(stack, "describe silver.stg_shop__customer_versions")}
+    assert not columns & {"first_name", "last_name", "email", "birth_date"}
+    assert {"email_hash", "age_band"} <= columns
+
+
+def test_after_a_day_scd2_has_new_versions_and_only_the_new_partition_is_written(stack, silver):
+    before = partition_files(stack)
+    assert before and f"session_date={AS_OF}" not in before
+    stack.cinelake("demo-data", "--advance-day")
+    day = json.loads((stack.home / "demo" / "manifest.json").read_text())["shop"]["days"][-1]
+    on_day(stack, "2026-04-02").cinelake("ingest", "shop")
+    build = stack.dbt("build", "--select", "+silver")
+    assert "ERROR=0" in build.stdout
+
+    after = partition_files(stack)
+    assert set(after) == set(before) | {f"session_date={AS_OF}"}
+    assert all(after[name] == files for name, files in before.items())  # untouched
+    [(new_sessions,)] = rows(
+        stack,
+        f"select count(*) from silver.stg_shop__viewing_sessions where session_date = '{AS_OF}'",
+    )
+    [(new_quarantined,)] = rows(
+        stack,
+        "select count(*) from silver.quarantine_shop__viewing_sessions "
+        f"where to_date(started_at) = '{AS_OF}'",
+    )
+    assert new_sessions + new_quarantined == day["inserted"]["viewing_sessions"]
+
+    versions = dict(
+        rows(
+            stack,
+            "select n, count(*) from (select customer_id, count(*) as n "
+            "from silver.stg_shop__customer_versions group by 1) group by 1",
+        )
+    )
+    assert versions[2] == day["updated"]["customers"]
+    [(open_windows,)] = rows(
+        stack,
+        "select count(*) from silver.stg_shop__customer_versions where "
+        "not is_current and (valid_to is null or valid_to <= valid_from)",
+    )
+    assert open_windows == 0
