@@ -106,6 +106,13 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_USER_ERROR if report.failed else 0
 
 
+def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
+    from ingestion import docs_site
+
+    docs_site.serve(args.port if args.port is not None else settings.docs_port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cinelake",
@@ -155,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("source", nargs="?", default="all", choices=("csv", "tmdb", "shop", "all"))
     ingest.set_defaults(func=cmd_ingest)
+    docs = commands.add_parser(
+        "docs", help="serve the generated dbt docs site on 127.0.0.1 (after dbt docs generate)"
+    )
+    docs.add_argument("--port", type=int, default=None, help="default: CINELAKE_DOCS_PORT or 8580")
+    docs.set_defaults(func=cmd_docs)
     return parser
 
 

@@ -55,6 +55,7 @@ class Settings:
     mysql_etl_user: str
     mysql_etl_password: str
     tmdb_port: int
+    docs_port: int
     start_timeout_s: int
     lake_url: str
     csv_movies_path: Path
@@ -142,6 +143,7 @@ def load_settings() -> Settings:
         mysql_etl_user=_env("CINELAKE_MYSQL_ETL_USER", "etl"),
         mysql_etl_password=_env("CINELAKE_MYSQL_ETL_PASSWORD", "etl-dev"),
         tmdb_port=_env_int("CINELAKE_TMDB_PORT", 8780),
+        docs_port=_env_int("CINELAKE_DOCS_PORT", 8580),
         start_timeout_s=_env_int("CINELAKE_START_TIMEOUT", 180),
         lake_url=_env("CINELAKE_LAKE_URL", str(home / "lake")),
         csv_movies_path=Path(_env("CINELAKE_CSV_MOVIES", str(home / "demo/csv/movies.csv"))),

@@ -43,6 +43,11 @@ packages=()
 [ "$(java_major)" -ge 17 ] 2>/dev/null || packages+=(openjdk-17-jre-headless)
 have_mariadb || packages+=(mariadb-server)
 "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
+# The docs-site browser test drives Debian's Chromium (scripts/test.sh sets this).
+if [ -n "${CINELAKE_NEED_BROWSER:-}" ]; then
+    command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+    command -v chromedriver >/dev/null 2>&1 || packages+=(chromium-driver)
+fi
 if [ ${#packages[@]} -gt 0 ]; then
     apt_install "${packages[@]}"
 fi

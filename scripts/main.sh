@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # The main job, from nothing: set-up, local services, demo sources, ingestion into bronze,
-# dbt build.
-# (The silver/gold models and the docs site join this script as their issues land.)
+# source freshness, dbt build (silver + gold, with their tests), the docs site.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -14,7 +13,10 @@ if [ ! -f "${CINELAKE_HOME:-$ROOT/.cinelake}/demo/manifest.json" ]; then
     cinelake demo-data --scale "${CINELAKE_DEMO_SCALE:-1}" --seed "${CINELAKE_DEMO_SEED:-42}"
 fi
 cinelake ingest all
+dbt source freshness
 dbt build
+dbt docs generate
 cinelake status
 echo
-echo "Done. Services keep running for your next 'dbt build'; stop them with: .venv/bin/cinelake down"
+echo "Done. Browse the docs site: .venv/bin/cinelake docs   (http://127.0.0.1:${CINELAKE_DOCS_PORT:-8580}/)"
+echo "Services keep running for your next 'dbt build'; stop them with: .venv/bin/cinelake down"

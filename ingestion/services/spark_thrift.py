@@ -75,6 +75,9 @@ def submit_command(settings: Settings) -> list[str]:
         "spark.ui.port": str(settings.spark_ui_port),
         "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
         "spark.sql.adaptive.enabled": "true",
+        # MySQL DATETIMEs are UTC (the shop runs with time zone +00:00); bronze declares them
+        # as timestamps, read in this session time zone.
+        "spark.sql.session.timeZone": "UTC",
         # Where bronze lives, for dbt's register_bronze_sources macro (`set spark.cinelake...`).
         # Not "...url": Spark redacts the values of confs whose name matches (?i)url.
         "spark.cinelake.lake_root": settings.lake_url,

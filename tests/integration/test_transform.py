@@ -1,12 +1,18 @@
-"""Silver through the Thrift server: every injected defect is quarantined or collapsed, none
-vanish; after a simulated day, SCD2 has the new versions and the incremental model rewrote
-only the new day's partition."""
+"""Silver and gold through the Thrift server, on one demo: every injected defect is
+quarantined or collapsed, none vanish; gold figures equal the same figures computed from the
+raw sources; after a simulated day, SCD2 has the new versions and the incremental models
+rewrote only the new day's partition."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
+import re
+from collections import Counter
+from pathlib import Path
 
+import pymysql
 import pytest
 from conftest import Stack
 from pyhive import hive
@@ -35,9 +41,9 @@ def on_day(stack: Stack, load_date: str) -> Stack:
     return Stack(home=stack.home, env={**stack.env, "CINELAKE_LOAD_DATE": load_date})
 
 
-def partition_files(stack) -> dict[str, set[tuple[str, int]]]:
-    """Files (name, mtime) of each session_date partition of the incremental model."""
-    table = stack.home / "spark" / "warehouse" / "silver.db" / "stg_shop__viewing_sessions"
+def partition_files(stack, table: str = "silver.db/stg_shop__viewing_sessions") -> dict:
+    """Files (name, mtime) of each session_date partition of an incremental model."""
+    table = stack.home / "spark" / "warehouse" / table
     return {
         part.name: {(f.name, f.stat().st_mtime_ns) for f in part.glob("*.parquet")}
         for part in table.glob("session_date=*")
@@ -48,12 +54,12 @@ def partition_files(stack) -> dict[str, set[tuple[str, int]]]:
 def silver(stack):
     stack.cinelake("demo-data", "--scale", "0.05", "--seed", "11", "--as-of", AS_OF)
     on_day(stack, AS_OF).cinelake("ingest", "all")
-    build = stack.dbt("build", "--select", "+silver")
+    build = stack.dbt("build")
     manifest = json.loads((stack.home / "demo" / "manifest.json").read_text())
     return {"build": build, "manifest": manifest}
 
 
-def test_silver_builds_and_tests_pass(silver):
+def test_silver_and_gold_build_and_tests_pass(silver):
     assert "ERROR=0" in silver["build"].stdout and "SKIP=0" in silver["build"].stdout
     assert "rows_accounted_for" in silver["build"].stdout
 
@@ -112,18 +118,135 @@ def test_no_pii_in_silver(stack, silver):
     assert {"email_hash", "age_band"} <= columns
 
 
+def mysql_rows(stack, sql: str) -> list[tuple]:
+    conn = pymysql.connect(host="127.0.0.1", port=stack.mysql_port, user="etl",
+                           password="etl-dev", database="shop")  # fmt: skip
+    with contextlib.closing(conn), conn.cursor() as cursor:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+
+
+def test_gold_minutes_per_customer_equal_the_shop_database(stack, silver):
+    """Valid sessions (same rules, written in MySQL's SQL) summed per customer."""
+    expected = dict(
+        mysql_rows(
+            stack,
+            """
+        select s.customer_id, sum(s.minutes_watched)
+        from viewing_sessions s
+        join customers c on c.customer_id = s.customer_id
+        join catalog_titles t on t.catalog_title_id = s.catalog_title_id
+        where s.minutes_watched >= 0 and (s.rating is null or s.rating between 1 and 5)
+        group by s.customer_id""",
+        )
+    )
+    actual = dict(
+        rows(
+            stack,
+            "select customer_id, sum(minutes_watched) from gold.fct_viewing_sessions group by 1",
+        )
+    )
+    assert len(actual) > 0 and actual == {k: int(v) for k, v in expected.items()}
+
+
+def test_gold_payments_per_month_equal_the_shop_database(stack, silver):
+    expected = {
+        month: (n, total)
+        for month, n, total in mysql_rows(
+            stack,
+            "select date_format(paid_at, '%Y-%m'), count(*), sum(amount) from payments group by 1",
+        )
+    }
+    actual = {
+        month: (n, total)
+        for month, n, total in rows(
+            stack,
+            "select date_format(paid_date, 'yyyy-MM'), count(*), sum(amount) "
+            "from gold.fct_payments group by 1",
+        )
+    }
+    assert actual == expected
+
+
+INT = re.compile(r"^-?\d+$")
+DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def horror_titles_per_year_from_files(manifest: dict) -> Counter:
+    """Parse the raw CSV files with the documented rules, independently of dbt."""
+    max_year = dt.date.today().year + 10
+    horror_years: dict[str, int] = {}
+    for entry in manifest["files"].values():
+        columns = entry["columns"]
+        data = Path(entry["path"]).read_bytes().removeprefix(b"\xef\xbb\xbf")
+        for raw in data.split(b"\n")[1:]:
+            try:
+                fields = raw.rstrip(b"\r").decode("utf-8").split("|")
+            except UnicodeDecodeError:
+                continue
+            if len(fields) != len(columns):
+                continue
+            value = {
+                c: (None if f.strip() in ("\\N", "") else f.strip())
+                for c, f in zip(columns, fields, strict=True)
+            }
+            if not value["id"] or not re.fullmatch(r"tt\d{7,}", value["id"]):
+                continue
+            numbers = [(value[c], INT) for c in ("anoLancamento", "tempoMinutos", "numeroVotos")]
+            numbers += [(value.get("anoTermino"), INT), (value["notaMedia"], DECIMAL)]
+            if any(v is not None and not pattern.match(v) for v, pattern in numbers):
+                continue
+            year = int(value["anoLancamento"]) if value["anoLancamento"] else None
+            if year is not None and not 1870 <= year <= max_year:
+                continue
+            if value["notaMedia"] is not None and not 0 <= float(value["notaMedia"]) <= 10:
+                continue
+            if "Horror" in (value["genero"] or "").split(","):
+                horror_years[value["id"]] = year
+    return Counter(horror_years.values())
+
+
+def test_gold_horror_titles_per_year_equal_the_csv_files(stack, silver):
+    expected = horror_titles_per_year_from_files(silver["manifest"])
+    actual = Counter(
+        dict(
+            rows(
+                stack,
+                "select start_year, count(*) from gold.dim_title "
+                "where is_horror and imdb_id is not null group by 1",
+            )
+        )
+    )
+    assert sum(expected.values()) > 0 and actual == expected
+
+
+def test_gold_horror_top_titles_are_ranked_on_ids(stack, silver):
+    [(years, max_rank, by_title)] = rows(
+        stack,
+        """
+        select count(distinct release_year), max(rank_by_votes),
+               count(distinct title_key) - count(*)
+        from gold.horror_top_titles_yearly""",
+    )
+    assert years > 0 and max_rank <= 10 and by_title == 0
+
+
 def test_after_a_day_scd2_has_new_versions_and_only_the_new_partition_is_written(stack, silver):
     before = partition_files(stack)
+    fact_before = partition_files(stack, "gold.db/fct_viewing_sessions")
     assert before and f"session_date={AS_OF}" not in before
     stack.cinelake("demo-data", "--advance-day")
     day = json.loads((stack.home / "demo" / "manifest.json").read_text())["shop"]["days"][-1]
     on_day(stack, "2026-04-02").cinelake("ingest", "shop")
-    build = stack.dbt("build", "--select", "+silver")
+    build = stack.dbt("build")
     assert "ERROR=0" in build.stdout
 
     after = partition_files(stack)
     assert set(after) == set(before) | {f"session_date={AS_OF}"}
     assert all(after[name] == files for name, files in before.items())  # untouched
+    fact_after = partition_files(stack, "gold.db/fct_viewing_sessions")
+    assert set(fact_after) == set(fact_before) | {f"session_date={AS_OF}"}
+    assert all(fact_after[name] == files for name, files in fact_before.items())
     [(new_sessions,)] = rows(
         stack,
         f"select count(*) from silver.stg_shop__viewing_sessions where session_date = '{AS_OF}'",

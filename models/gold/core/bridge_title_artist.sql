@@ -1,0 +1,41 @@
+{#- One row per title, artist, role and character: the CSV credits on conformed keys. -#}
+with
+
+movies as (
+    select * from {{ ref('stg_csv__movies') }}
+),
+
+series as (
+    select * from {{ ref('stg_csv__series') }}
+),
+
+titles as (
+    select * from {{ ref('dim_title') }}
+),
+
+credits as (
+    select title_id, artist_name, birth_year, profession, character_name from movies
+    union all
+    select title_id, artist_name, birth_year, profession, character_name from series
+),
+
+keyed as (
+    select distinct
+        titles.title_key,
+        {{ surrogate_key(['credits.artist_name', 'credits.birth_year']) }} as artist_key,
+        credits.profession,
+        credits.character_name
+    from credits
+    inner join titles
+        on credits.title_id = titles.imdb_id
+    where credits.artist_name is not null
+)
+
+select
+    {{ surrogate_key(['title_key', 'artist_key', 'profession', 'character_name']) }}
+        as title_artist_key,
+    title_key,
+    artist_key,
+    profession,
+    character_name
+from keyed

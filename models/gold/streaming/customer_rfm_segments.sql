@@ -1,0 +1,76 @@
+{#-
+    Seed 001's segmentation, per current customer: recency (days since the last session),
+    frequency (sessions) and monetary value (paid amount) over the 90 days up to the latest
+    session in the data, scored 1-5 by quintile and named.
+-#}
+with
+
+sessions as (
+    select * from {{ ref('fct_viewing_sessions') }}
+),
+
+payments as (
+    select * from {{ ref('fct_payments') }}
+),
+
+customers as (
+    select * from {{ ref('dim_customer') }}
+    where is_current
+),
+
+as_of as (
+    select max(session_date) as as_of_date from sessions
+),
+
+activity as (
+    select
+        sessions.customer_id,
+        datediff(max(as_of.as_of_date), max(sessions.session_date)) as recency_days,
+        count(*) as frequency
+    from sessions
+    cross join as_of
+    where sessions.session_date > date_sub(as_of.as_of_date, 90)
+    group by sessions.customer_id
+),
+
+spend as (
+    select
+        payments.customer_id,
+        sum(payments.amount) as monetary
+    from payments
+    cross join as_of
+    where payments.is_paid and payments.paid_date > date_sub(as_of.as_of_date, 90)
+    group by payments.customer_id
+),
+
+scored as (
+    select
+        customers.customer_key,
+        customers.customer_id,
+        activity.recency_days,
+        activity.frequency,
+        coalesce(spend.monetary, 0) as monetary,
+        cast(ntile(5) over (order by activity.recency_days desc) as int) as recency_score,
+        cast(ntile(5) over (order by activity.frequency) as int) as frequency_score,
+        cast(ntile(5) over (order by coalesce(spend.monetary, 0)) as int) as monetary_score
+    from customers
+    inner join activity
+        on customers.customer_id = activity.customer_id
+    left join spend
+        on customers.customer_id = spend.customer_id
+),
+
+segmented as (
+    select
+        *,
+        case
+            when recency_score >= 4 and frequency_score >= 4 then 'champions'
+            when recency_score >= 3 and frequency_score >= 3 then 'loyal'
+            when recency_score >= 4 then 'promising'
+            when recency_score <= 2 and frequency_score >= 3 then 'at risk'
+            else 'hibernating'
+        end as segment
+    from scored
+)
+
+select * from segmented

@@ -1,0 +1,59 @@
+{#-
+    One row per valid viewing session, keyed to the customer version valid when it started,
+    the conformed title and the date. Partitioned by session date, incremental: a run
+    rewrites the session dates that received sessions since the last run.
+-#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='insert_overwrite',
+        partition_by=['session_date'],
+        on_schema_change='fail',
+    )
+}}
+
+with
+
+sessions as (
+    select * from {{ ref('stg_shop__viewing_sessions') }}
+    {% if is_incremental() -%}
+    where session_date in (
+        select distinct session_date from {{ ref('stg_shop__viewing_sessions') }}
+        where loaded_at > (select max(loaded_at) from {{ this }})
+    )
+    {%- endif %}
+),
+
+customers as (
+    select * from {{ ref('dim_customer') }}
+),
+
+catalog_titles as (
+    select * from {{ ref('int_catalog_titles_conformed') }}
+),
+
+joined as (
+    select
+        sessions.session_id,
+        customers.customer_key,
+        catalog_titles.title_key,
+        cast(date_format(sessions.session_date, 'yyyyMMdd') as int) as date_key,
+        sessions.customer_id,
+        sessions.catalog_title_id,
+        sessions.device,
+        sessions.minutes_watched,
+        sessions.rating,
+        sessions.is_completed,
+        sessions.started_at,
+        sessions.loaded_at,
+        sessions.session_date
+    from sessions
+    inner join customers
+        on sessions.customer_id = customers.customer_id
+        and (sessions.started_at >= customers.valid_from or customers.version_number = 1)
+        and (sessions.started_at < customers.valid_to or customers.valid_to is null)
+    inner join catalog_titles
+        on sessions.catalog_title_id = catalog_titles.catalog_title_id
+)
+
+select * from joined

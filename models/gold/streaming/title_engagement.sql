@@ -1,0 +1,44 @@
+{#- Per title: views, viewers, minutes, completion rate and star rating, beside IMDb and TMDB ratings. -#}
+with
+
+sessions as (
+    select * from {{ ref('fct_viewing_sessions') }}
+),
+
+titles as (
+    select * from {{ ref('dim_title') }}
+),
+
+per_title as (
+    select
+        title_key,
+        count(*) as views,
+        count(distinct customer_id) as viewers,
+        sum(minutes_watched) as minutes_watched,
+        avg(cast(is_completed as int)) as completion_rate,
+        avg(rating) as average_stars,
+        count(rating) as star_ratings
+    from sessions
+    group by title_key
+),
+
+final as (
+    select
+        titles.title_key,
+        titles.primary_title,
+        titles.title_type,
+        per_title.views,
+        per_title.viewers,
+        per_title.minutes_watched,
+        cast(per_title.completion_rate as double) as completion_rate,
+        cast(per_title.average_stars as double) as average_stars,
+        per_title.star_ratings,
+        titles.imdb_average_rating,
+        titles.tmdb_vote_average,
+        titles.is_horror
+    from per_title
+    inner join titles
+        on per_title.title_key = titles.title_key
+)
+
+select * from final

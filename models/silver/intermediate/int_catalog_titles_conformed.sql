@@ -1,0 +1,40 @@
+{#-
+    The conformed title of each shop catalog title: by its IMDb id when the CSV knows it, else
+    by its TMDB id when TMDB knows it, else the catalog title stands alone. Gives the
+    `title_key` shared by dim_title and the facts.
+-#}
+with
+
+catalog as (
+    select * from {{ ref('stg_shop__catalog_titles') }}
+),
+
+csv_titles as (
+    select title_id from {{ ref('int_titles_deduplicated') }}
+),
+
+tmdb_matches as (
+    select * from {{ ref('int_titles_matched') }}
+),
+
+conformed as (
+    select
+        catalog.catalog_title_id,
+        case
+            when csv_titles.title_id is not null then csv_titles.title_id
+            when tmdb_matches.title_id is not null then tmdb_matches.title_id
+            when tmdb_matches.tmdb_id is not null then concat('tmdb:', tmdb_matches.tmdb_id)
+            else concat('catalog:', catalog.catalog_title_id)
+        end as conformed_title_id
+    from catalog
+    left join csv_titles
+        on catalog.imdb_id = csv_titles.title_id
+    left join tmdb_matches
+        on catalog.tmdb_id = tmdb_matches.tmdb_id
+)
+
+select
+    catalog_title_id,
+    conformed_title_id,
+    {{ surrogate_key(['conformed_title_id']) }} as title_key
+from conformed
