@@ -24,27 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingestion.demo.catalog import Credit, Title
+from ingestion.sources.csv_files import MOVIE_COLUMNS, SEPARATOR, SERIES_COLUMNS
 
 NULL = r"\N"
-SEPARATOR = "|"
-MOVIE_COLUMNS = (
-    "id",
-    "tituloPincipal",
-    "tituloOriginal",
-    "anoLancamento",
-    "tempoMinutos",
-    "genero",
-    "notaMedia",
-    "numeroVotos",
-    "generoArtista",
-    "personagem",
-    "nomeArtista",
-    "anoNascimento",
-    "anoFalecimento",
-    "profissao",
-    "titulosMaisConhecidos",
-)
-SERIES_COLUMNS = MOVIE_COLUMNS[:4] + ("anoTermino",) + MOVIE_COLUMNS[4:]
+# The columns are the reader's (sources/csv_files.py): one definition of the format.
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from pathlib import Path
 import pymysql
 import pytest
 
+from ingestion.config import SHOP_TABLES as TABLES
+
 pytestmark = pytest.mark.integration
 
 AS_OF = dt.date(2026, 1, 15)
-TABLES = ("plans", "customers", "subscriptions", "catalog_titles", "viewing_sessions", "payments")
 
 
 def shop(stack) -> pymysql.Connection:

@@ -20,18 +20,12 @@ import pymysql
 import pytest
 from conftest import Stack, free_port
 
+from ingestion.config import SHOP_TABLES
+
 pytestmark = pytest.mark.integration
 
 AS_OF = dt.date(2026, 3, 1)
 DAY1, DAY2 = "2026-03-01", "2026-03-02"
-SHOP_TABLES = (
-    "plans",
-    "customers",
-    "subscriptions",
-    "catalog_titles",
-    "viewing_sessions",
-    "payments",
-)
 REJECT_KINDS = ("too_few_fields", "too_many_fields", "invalid_utf8")
 
 
