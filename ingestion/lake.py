@@ -53,3 +53,26 @@ def remove_partition(lake_url: str, source: str, table: str, day: dt.date) -> in
 def partition_files(lake_url: str, source: str, table: str, day: dt.date) -> list[str]:
     fs, path = filesystem(f"{bronze_url(lake_url, source, table)}/{partition(day)}")
     return sorted(fs.find(path)) if fs.exists(path) else []
+
+
+def release_dataset_dir(lake_url: str, source: str) -> list[str]:
+    """Free <bronze>/<source> for dlt when only Spark has been there.
+
+    Registering bronze tables before their first ingestion makes Spark create empty table
+    directories; dlt then refuses to create its dataset directory, which already exists.
+    When that directory holds no file and no dlt marker, it is removed and the list of its
+    (empty) directories returned, for restore_dirs() to put back after the load.
+    """
+    fs, path = filesystem(bronze_url(lake_url, source))
+    if not fs.isdir(path) or fs.find(path):
+        return []  # absent, or dlt's (it holds files): nothing to do
+    empty_dirs = sorted(fs.find(path, withdirs=True))
+    fs.rm(path, recursive=True)
+    return empty_dirs
+
+
+def restore_dirs(lake_url: str, dirs: list[str]) -> None:
+    """Re-create directories (tables registered in Spark expect their location to exist)."""
+    fs, _ = filesystem(lake_url)
+    for directory in dirs:
+        fs.makedirs(directory, exist_ok=True)

@@ -126,6 +126,7 @@ def _run_source(
     began = time.monotonic()
     pipeline = _pipeline(settings, source_name, day)
     pipeline.abort_packages()  # never finish a previous failed run's package
+    spark_dirs = lake.release_dataset_dir(settings.lake_url, source_name)
     try:
         source, to_metrics = build()
         pipeline.extract(source, loader_file_format="parquet")
@@ -145,6 +146,8 @@ def _run_source(
     except Exception:
         pipeline.abort_packages()
         raise
+    finally:
+        lake.restore_dirs(settings.lake_url, spark_dirs)
     metrics = to_metrics(row_counts)
     seconds = round(time.monotonic() - began, 2)
     for metric in metrics:

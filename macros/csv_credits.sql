@@ -36,7 +36,24 @@ collapsed as (
         min(source_line) as first_source_line,
         max(loaded_at) as loaded_at
     from passed
-    group by all
+    group by
+        title_id,
+        primary_title,
+        original_title,
+        genres,
+        artist_name,
+        artist_gender,
+        character_name,
+        profession,
+        known_for_title_ids,
+        title_type,
+        start_year,
+        end_year,
+        runtime_minutes,
+        average_rating,
+        num_votes,
+        birth_year,
+        death_year
 ),
 
 keyed as (

@@ -1,4 +1,4 @@
-{#- Periodic snapshot: one row per TMDB movie per extraction day, with its popularity rank that day. -#}
+{#- Periodic snapshot: one row per TMDB movie per extraction day, with that day's rank. -#}
 with
 
 tmdb_days as (

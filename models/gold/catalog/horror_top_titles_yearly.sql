@@ -20,10 +20,10 @@ ranked as (
         imdb_average_rating,
         tmdb_popularity,
         cast(row_number() over (
-            partition by start_year order by imdb_num_votes desc nulls last, title_key
+            partition by start_year order by imdb_num_votes desc nulls last, title_key asc
         ) as int) as rank_by_votes,
         cast(row_number() over (
-            partition by start_year order by tmdb_popularity desc nulls last, title_key
+            partition by start_year order by tmdb_popularity desc nulls last, title_key asc
         ) as int) as rank_by_popularity
     from titles
 )

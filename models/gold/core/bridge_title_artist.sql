@@ -14,9 +14,21 @@ titles as (
 ),
 
 credits as (
-    select title_id, artist_name, birth_year, profession, character_name from movies
+    select
+        title_id,
+        artist_name,
+        birth_year,
+        profession,
+        character_name
+    from movies
     union all
-    select title_id, artist_name, birth_year, profession, character_name from series
+    select
+        title_id,
+        artist_name,
+        birth_year,
+        profession,
+        character_name
+    from series
 ),
 
 keyed as (

@@ -29,7 +29,9 @@ from_csv as (
 ),
 
 tmdb_genre_ids as (
-    select distinct tmdb_id, explode(genre_ids) as tmdb_genre_id
+    select distinct
+        tmdb_id,
+        explode(genre_ids) as tmdb_genre_id
     from tmdb_days
 ),
 
@@ -39,8 +41,9 @@ from_tmdb as (
         genres.genre_key
     from tmdb_genre_ids
     inner join titles
-        on tmdb_genre_ids.tmdb_id = titles.tmdb_id
-        and titles.title_source = 'tmdb'
+        on
+            tmdb_genre_ids.tmdb_id = titles.tmdb_id
+            and titles.title_source = 'tmdb'
     inner join genres
         on tmdb_genre_ids.tmdb_genre_id = genres.tmdb_genre_id
 ),

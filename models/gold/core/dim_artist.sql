@@ -13,10 +13,22 @@ series as (
 ),
 
 credits as (
-    select artist_name, artist_gender, birth_year, death_year, loaded_at from movies
+    select
+        artist_name,
+        artist_gender,
+        birth_year,
+        death_year,
+        loaded_at
+    from movies
     where artist_name is not null
     union all
-    select artist_name, artist_gender, birth_year, death_year, loaded_at from series
+    select
+        artist_name,
+        artist_gender,
+        birth_year,
+        death_year,
+        loaded_at
+    from series
     where artist_name is not null
 ),
 
@@ -25,7 +37,7 @@ ranked as (
         *,
         row_number() over (
             partition by artist_name, birth_year
-            order by death_year is null, loaded_at desc, artist_gender
+            order by death_year is null, loaded_at desc, artist_gender asc
         ) as record_rank
     from credits
 ),

@@ -10,14 +10,18 @@ named as (
         cast(date_format(calendar_date, 'yyyyMMdd') as int) as date_key,
         date_format(calendar_date, 'MMMM') as month_name_en,
         element_at(
-            array('janeiro', 'fevereiro', 'março', 'abril', 'maio', 'junho', 'julho', 'agosto',
-                'setembro', 'outubro', 'novembro', 'dezembro'),
+            array(
+                'janeiro', 'fevereiro', 'março', 'abril', 'maio', 'junho', 'julho', 'agosto',
+                'setembro', 'outubro', 'novembro', 'dezembro'
+            ),
             month(calendar_date)
         ) as month_name_pt_br,
         date_format(calendar_date, 'EEEE') as weekday_name_en,
         element_at(
-            array('domingo', 'segunda-feira', 'terça-feira', 'quarta-feira', 'quinta-feira',
-                'sexta-feira', 'sábado'),
+            array(
+                'domingo', 'segunda-feira', 'terça-feira', 'quarta-feira', 'quinta-feira',
+                'sexta-feira', 'sábado'
+            ),
             dayofweek(calendar_date)
         ) as weekday_name_pt_br,
         year(calendar_date) as calendar_year,

@@ -33,7 +33,7 @@ tmdb_latest as (
             *,
             row_number() over (partition by tmdb_id order by extraction_date desc) as day_rank
         from tmdb_days
-    )
+    ) as ranked_days
     where day_rank = 1
 ),
 

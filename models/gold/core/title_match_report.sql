@@ -1,4 +1,4 @@
-{#- How titles matched across sources: counts of matched, CSV-only, TMDB-only and ambiguous titles. -#}
+{#- How titles matched across sources: matched, CSV-only, TMDB-only, ambiguous, catalog-only. -#}
 with
 
 titles as (
@@ -10,16 +10,35 @@ matches as (
 ),
 
 counted as (
-    select 'matched' as match_outcome, count(*) as title_count
-    from titles where title_source = 'csv+tmdb'
+    select
+        'matched' as match_outcome,
+        count(*) as title_count
+    from titles
+    where title_source = 'csv+tmdb'
     union all
-    select 'csv_only', count(*) from titles where title_source = 'csv'
+    select
+        'csv_only' as match_outcome,
+        count(*) as title_count
+    from titles
+    where title_source = 'csv'
     union all
-    select 'tmdb_only', count(*) from matches where match_outcome = 'tmdb_only'
+    select
+        'tmdb_only' as match_outcome,
+        count(*) as title_count
+    from matches
+    where match_outcome = 'tmdb_only'
     union all
-    select 'ambiguous', count(*) from matches where match_outcome = 'ambiguous'
+    select
+        'ambiguous' as match_outcome,
+        count(*) as title_count
+    from matches
+    where match_outcome = 'ambiguous'
     union all
-    select 'catalog_only', count(*) from titles where title_source = 'catalog'
+    select
+        'catalog_only' as match_outcome,
+        count(*) as title_count
+    from titles
+    where title_source = 'catalog'
 )
 
 select * from counted

@@ -1,4 +1,4 @@
-{#- One row per payment, keyed to the customer version valid when it was charged, the plan and the date. -#}
+{#- One row per payment, keyed to the customer version valid when charged, the plan, the date. -#}
 with
 
 payments as (
@@ -38,9 +38,10 @@ joined as (
     inner join plans
         on subscriptions.plan_id = plans.plan_id
     inner join customers
-        on payments.customer_id = customers.customer_id
-        and (payments.paid_at >= customers.valid_from or customers.version_number = 1)
-        and (payments.paid_at < customers.valid_to or customers.valid_to is null)
+        on
+            payments.customer_id = customers.customer_id
+            and (payments.paid_at >= customers.valid_from or customers.version_number = 1)
+            and (payments.paid_at < customers.valid_to or customers.valid_to is null)
 )
 
 select * from joined

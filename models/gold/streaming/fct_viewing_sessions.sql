@@ -17,10 +17,14 @@ with
 sessions as (
     select * from {{ ref('stg_shop__viewing_sessions') }}
     {% if is_incremental() -%}
-    where session_date in (
-        select distinct session_date from {{ ref('stg_shop__viewing_sessions') }}
-        where loaded_at > (select max(loaded_at) from {{ this }})
-    )
+        where session_date in (
+            select distinct new_sessions.session_date
+            from {{ ref('stg_shop__viewing_sessions') }} as new_sessions
+            where new_sessions.loaded_at > (
+                select coalesce(max(built.loaded_at), timestamp '1900-01-01')
+                from {{ this }} as built
+            )
+        )
     {%- endif %}
 ),
 
@@ -49,9 +53,10 @@ joined as (
         sessions.session_date
     from sessions
     inner join customers
-        on sessions.customer_id = customers.customer_id
-        and (sessions.started_at >= customers.valid_from or customers.version_number = 1)
-        and (sessions.started_at < customers.valid_to or customers.valid_to is null)
+        on
+            sessions.customer_id = customers.customer_id
+            and (sessions.started_at >= customers.valid_from or customers.version_number = 1)
+            and (sessions.started_at < customers.valid_to or customers.valid_to is null)
     inner join catalog_titles
         on sessions.catalog_title_id = catalog_titles.catalog_title_id
 )

@@ -1,4 +1,4 @@
-{#- Per title: views, viewers, minutes, completion rate and star rating, beside IMDb and TMDB ratings. -#}
+{#- Per title: views, viewers, minutes, completion and stars, beside IMDb and TMDB ratings. -#}
 with
 
 sessions as (
@@ -12,7 +12,7 @@ titles as (
 per_title as (
     select
         title_key,
-        count(*) as views,
+        count(*) as view_count,
         count(distinct customer_id) as viewers,
         sum(minutes_watched) as minutes_watched,
         avg(cast(is_completed as int)) as completion_rate,
@@ -27,7 +27,7 @@ final as (
         titles.title_key,
         titles.primary_title,
         titles.title_type,
-        per_title.views,
+        per_title.view_count,
         per_title.viewers,
         per_title.minutes_watched,
         cast(per_title.completion_rate as double) as completion_rate,

@@ -1,2 +1,2 @@
-{#- Lines of movies.csv that break a rule, with the first rule they break (reason codes in _csv__models.yml). -#}
+{#- Lines of movies.csv that break a rule, with the first rule (reasons: _csv__models.yml). -#}
 {{ csv_quarantine(source('csv', 'movies'), 'movie') }}

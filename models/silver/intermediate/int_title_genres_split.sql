@@ -12,10 +12,10 @@ genres as (
 split_genres as (
     select distinct
         titles.title_id,
-        trim(genre_name) as imdb_genre_name
+        trim(exploded.genre_name) as imdb_genre_name
     from titles
-    lateral view explode(split(titles.genres, ',')) exploded as genre_name
-    where titles.genres is not null and trim(genre_name) != ''
+        lateral view explode(split(titles.genres, ',')) exploded as genre_name
+    where titles.genres is not null and trim(exploded.genre_name) != ''
 ),
 
 mapped as (

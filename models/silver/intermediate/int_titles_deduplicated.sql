@@ -49,7 +49,7 @@ ranked as (
         *,
         row_number() over (
             partition by title_id
-            order by completeness desc, loaded_at desc, first_source_line
+            order by completeness desc, loaded_at desc, first_source_line asc
         ) as record_rank,
         count(*) over (partition by title_id) as credit_count
     from title_records

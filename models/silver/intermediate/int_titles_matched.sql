@@ -16,13 +16,16 @@ tmdb_days as (
 ),
 
 tmdb_movies as (
-    select tmdb_id, title_match_key, release_year
+    select
+        tmdb_id,
+        title_match_key,
+        release_year
     from (
         select
             *,
             row_number() over (partition by tmdb_id order by extraction_date desc) as day_rank
         from tmdb_days
-    )
+    ) as ranked_days
     where day_rank = 1
 ),
 
@@ -34,8 +37,9 @@ candidates as (
         count(tmdb_movies.tmdb_id) over (partition by csv_titles.title_id) as tmdb_candidates
     from tmdb_movies
     left join csv_titles
-        on tmdb_movies.title_match_key = csv_titles.title_match_key
-        and tmdb_movies.release_year = csv_titles.start_year
+        on
+            tmdb_movies.title_match_key = csv_titles.title_match_key
+            and tmdb_movies.release_year = csv_titles.start_year
 ),
 
 outcomes as (
@@ -53,7 +57,11 @@ outcomes as (
 
 one_per_movie as (
     -- ambiguous candidates all carry a null title_id: distinct leaves one row per movie
-    select distinct tmdb_id, title_id, match_outcome, csv_candidates
+    select distinct
+        tmdb_id,
+        title_id,
+        match_outcome,
+        csv_candidates
     from outcomes
 )
 

@@ -18,10 +18,13 @@
     to_date(sessions.started_at) in (
         select distinct to_date(started_at)
         from {{ source('shop', 'viewing_sessions') }}
-        where _loaded_at > (select max(loaded_at) from {{ this }})
+        where _loaded_at > (
+            -- an empty table (built before any ingestion) takes everything
+            select coalesce(max(loaded_at), timestamp '1900-01-01') from {{ this }}
+        )
     )
     {%- else -%}
-    true
+        true
     {%- endif -%}
 {%- endset -%}
 

@@ -44,7 +44,7 @@ ranked as (
         *,
         row_number() over (
             partition by tmdb_id, extraction_date
-            order by extracted_at desc, genre_query, page
+            order by extracted_at desc, genre_query asc, page asc
         ) as record_rank,
         count(*) over (partition by tmdb_id, extraction_date) as source_row_count
     from validated

@@ -9,7 +9,7 @@ ranked as (
     select
         cast(id as int) as genre_id,
         trim(name) as genre_name,
-        _language as language,
+        _language as language_code,
         _extracted_at as extracted_at,
         row_number() over (partition by id, _language order by _extracted_at desc) as record_rank,
         count(*) over (partition by id, _language) as source_row_count
@@ -18,10 +18,10 @@ ranked as (
 
 latest as (
     select
-        {{ surrogate_key(['genre_id', 'language']) }} as genre_language_key,
+        {{ surrogate_key(['genre_id', 'language_code']) }} as genre_language_key,
         genre_id,
         genre_name,
-        language,
+        language_code,
         source_row_count,
         extracted_at
     from ranked
