@@ -4,6 +4,12 @@
     into one row; source_row_count says how many lines it stands for.
 -#}
 {% macro csv_credits(source_relation, title_type) %}
+{#- The cleaned values of a credit line: identical values collapse into one credit. -#}
+{%- set credit_columns = [
+    'title_id', 'primary_title', 'original_title', 'genres', 'artist_name', 'artist_gender',
+    'character_name', 'profession', 'known_for_title_ids', 'title_type', 'start_year',
+    'end_year', 'runtime_minutes', 'average_rating', 'num_votes', 'birth_year', 'death_year',
+] -%}
 with
 
 {{ csv_title_lines(source_relation, title_type) }},
@@ -15,74 +21,19 @@ passed as (
 
 collapsed as (
     select
-        title_id,
-        primary_title,
-        original_title,
-        genres,
-        artist_name,
-        artist_gender,
-        character_name,
-        profession,
-        known_for_title_ids,
-        title_type,
-        start_year,
-        end_year,
-        runtime_minutes,
-        average_rating,
-        num_votes,
-        birth_year,
-        death_year,
+        {{ credit_columns | join(',\n        ') }},
         count(*) as source_row_count,
         min(source_line) as first_source_line,
         max(loaded_at) as loaded_at
     from passed
-    group by
-        title_id,
-        primary_title,
-        original_title,
-        genres,
-        artist_name,
-        artist_gender,
-        character_name,
-        profession,
-        known_for_title_ids,
-        title_type,
-        start_year,
-        end_year,
-        runtime_minutes,
-        average_rating,
-        num_votes,
-        birth_year,
-        death_year
+    group by {{ credit_columns | join(', ') }}
 ),
 
 keyed as (
     select
-        {{ surrogate_key(['title_id', 'primary_title', 'original_title', 'genres', 'artist_name',
-            'artist_gender', 'character_name', 'profession', 'known_for_title_ids', 'start_year',
-            'end_year', 'runtime_minutes', 'average_rating', 'num_votes', 'birth_year',
-            'death_year']) }} as credit_key,
-        title_id,
-        primary_title,
-        original_title,
+        {{ surrogate_key(credit_columns) }} as credit_key,
         {{ normalize_title('primary_title') }} as title_match_key,
-        genres,
-        artist_name,
-        artist_gender,
-        character_name,
-        profession,
-        known_for_title_ids,
-        title_type,
-        start_year,
-        end_year,
-        runtime_minutes,
-        average_rating,
-        num_votes,
-        birth_year,
-        death_year,
-        source_row_count,
-        first_source_line,
-        loaded_at
+        *
     from collapsed
 )
 
