@@ -10,8 +10,8 @@ csv_titles as (
     select * from {{ ref('int_titles_deduplicated') }}
 ),
 
-tmdb_days as (
-    select * from {{ ref('stg_tmdb__discover_movies') }}
+tmdb_latest as (
+    select * from {{ ref('int_tmdb_movies_latest') }}
 ),
 
 matches as (
@@ -24,17 +24,6 @@ catalog as (
 
 conformed_catalog as (
     select * from {{ ref('int_catalog_titles_conformed') }}
-),
-
-tmdb_latest as (
-    select *
-    from (
-        select
-            *,
-            row_number() over (partition by tmdb_id order by extraction_date desc) as day_rank
-        from tmdb_days
-    ) as ranked_days
-    where day_rank = 1
 ),
 
 tmdb_movies as (

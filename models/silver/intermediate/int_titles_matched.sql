@@ -11,22 +11,8 @@ csv_titles as (
     where title_type = 'movie'
 ),
 
-tmdb_days as (
-    select * from {{ ref('stg_tmdb__discover_movies') }}
-),
-
 tmdb_movies as (
-    select
-        tmdb_id,
-        title_match_key,
-        release_year
-    from (
-        select
-            *,
-            row_number() over (partition by tmdb_id order by extraction_date desc) as day_rank
-        from tmdb_days
-    ) as ranked_days
-    where day_rank = 1
+    select * from {{ ref('int_tmdb_movies_latest') }}
 ),
 
 candidates as (
