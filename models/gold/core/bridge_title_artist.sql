@@ -1,34 +1,12 @@
 {#- One row per title, artist, role and character: the CSV credits on conformed keys. -#}
 with
 
-movies as (
-    select * from {{ ref('stg_csv__movies') }}
-),
-
-series as (
-    select * from {{ ref('stg_csv__series') }}
+credits as (
+    select * from {{ ref('int_title_credits_unioned') }}
 ),
 
 titles as (
     select * from {{ ref('dim_title') }}
-),
-
-credits as (
-    select
-        title_id,
-        artist_name,
-        birth_year,
-        profession,
-        character_name
-    from movies
-    union all
-    select
-        title_id,
-        artist_name,
-        birth_year,
-        profession,
-        character_name
-    from series
 ),
 
 keyed as (

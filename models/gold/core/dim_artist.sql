@@ -4,31 +4,8 @@
 -#}
 with
 
-movies as (
-    select * from {{ ref('stg_csv__movies') }}
-),
-
-series as (
-    select * from {{ ref('stg_csv__series') }}
-),
-
 credits as (
-    select
-        artist_name,
-        artist_gender,
-        birth_year,
-        death_year,
-        loaded_at
-    from movies
-    where artist_name is not null
-    union all
-    select
-        artist_name,
-        artist_gender,
-        birth_year,
-        death_year,
-        loaded_at
-    from series
+    select * from {{ ref('int_title_credits_unioned') }}
     where artist_name is not null
 ),
 

@@ -6,18 +6,8 @@
 -#}
 with
 
-movies as (
-    select * from {{ ref('stg_csv__movies') }}
-),
-
-series as (
-    select * from {{ ref('stg_csv__series') }}
-),
-
 credits as (
-    select * from movies
-    union all
-    select * from series
+    select * from {{ ref('int_title_credits_unioned') }}
 ),
 
 title_records as (
