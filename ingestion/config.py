@@ -44,10 +44,14 @@ class Settings:
     """Where state lives and which loopback ports the local services use."""
 
     home: Path
+    # Address our own servers (TMDB stand-in, docs) listen on: loopback, except inside a
+    # container, where the compose network reaches them (docker-compose.yml sets 0.0.0.0).
+    bind_host: str
     thrift_port: int
     spark_ui_port: int
     spark_driver_memory: str
     spark_shuffle_partitions: int
+    mysql_host: str  # where clients reach MySQL; the local MariaDB itself binds loopback
     mysql_port: int
     mysql_database: str
     mysql_owner_user: str
@@ -77,7 +81,7 @@ class Settings:
             return self.shop_url_override
         return (
             f"mysql+pymysql://{quote_plus(self.mysql_etl_user)}:"
-            f"{quote_plus(self.mysql_etl_password)}@{LOOPBACK}:{self.mysql_port}/"
+            f"{quote_plus(self.mysql_etl_password)}@{self.mysql_host}:{self.mysql_port}/"
             f"{self.mysql_database}"
         )
 
@@ -131,11 +135,13 @@ def load_settings() -> Settings:
     home = Path(_env("CINELAKE_HOME", str(PROJECT_ROOT / ".cinelake"))).expanduser().resolve()
     return Settings(
         home=home,
+        bind_host=_env("CINELAKE_BIND_HOST", LOOPBACK),
         thrift_port=_env_int("CINELAKE_THRIFT_PORT", 10000),
         spark_ui_port=_env_int("CINELAKE_SPARK_UI_PORT", 4040),
         spark_driver_memory=_env("CINELAKE_SPARK_DRIVER_MEMORY", "2g"),
         # 200 (Spark's default) means 200 tiny tasks per shuffle on a 2-core laptop.
         spark_shuffle_partitions=_env_int("CINELAKE_SPARK_SHUFFLE_PARTITIONS", 4),
+        mysql_host=_env("CINELAKE_MYSQL_HOST", LOOPBACK),
         mysql_port=_env_int("CINELAKE_MYSQL_PORT", 3307),
         mysql_database=_env("CINELAKE_MYSQL_DATABASE", "shop"),
         mysql_owner_user=_env("CINELAKE_MYSQL_OWNER_USER", "shop_owner"),

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pymysql
 
-from ingestion.config import LOOPBACK, Settings
+from ingestion.config import Settings
 from ingestion.demo import csv_files, shop
 from ingestion.demo.catalog import HORROR, Title, generate_titles, stream
 from ingestion.demo.tmdb_standin import load_genres
@@ -50,7 +50,7 @@ def shop_connection(settings: Settings) -> pymysql.Connection:
     """The shop database as its owner; a dead MariaDB is a clear error."""
     try:
         return pymysql.connect(
-            host=LOOPBACK,
+            host=settings.mysql_host,
             port=settings.mysql_port,
             user=settings.mysql_owner_user,
             password=settings.mysql_owner_password,
@@ -61,7 +61,7 @@ def shop_connection(settings: Settings) -> pymysql.Connection:
         )
     except pymysql.err.OperationalError as exc:
         raise ServiceError(
-            f"cannot reach the shop database on {LOOPBACK}:{settings.mysql_port} "
+            f"cannot reach the shop database on {settings.mysql_host}:{settings.mysql_port} "
             f"({exc.args[-1]}): start it with `cinelake up`"
         ) from exc
 
