@@ -7,6 +7,7 @@ printed as one `cinelake: error: ...` message with exit status 1, never as a tra
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import logging
 import sys
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 import pymysql
 
 from ingestion.config import Settings, load_settings
-from ingestion.services import SERVICES, ServiceError
+from ingestion.services import SERVICES, ServiceError, spark_cluster
 
 EXIT_USER_ERROR = 1
 
@@ -28,41 +29,49 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from exc
 
 
-def cmd_up(settings: Settings, _args: argparse.Namespace) -> int:
+def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
+    if args.cluster is not None:
+        if args.cluster < 1:
+            raise ValueError("--cluster needs at least 1 worker")
+        settings = dataclasses.replace(settings, spark_workers=args.cluster)
+    settings = spark_cluster.with_running_cluster(settings)
     # Check every prerequisite first, so a missing Java does not leave MariaDB half-started.
     for service in SERVICES:
-        service.preflight()
+        service.preflight(settings)
     for service in SERVICES:
         if not service.enabled(settings):
-            print(f"{service.name:<13} skipped (TMDB_API_KEY is set: the real API is used)")
+            print(f"{service.name:<15} not used: {service.disabled_reason}")
             continue
         began = time.monotonic()
         pid, started = service.start(settings)
         what = f"started in {time.monotonic() - began:.1f}s" if started else "already running"
-        print(f"{service.name:<13} {what:<20} pid {pid:<8} {service.address(settings)}")
+        print(f"{service.name:<15} {what:<20} pid {pid:<8} {service.address(settings)}")
     print(f"state and logs under {settings.home}")
     return 0
 
 
 def cmd_down(settings: Settings, _args: argparse.Namespace) -> int:
     for service in reversed(SERVICES):
-        pid = service.daemon(settings).stop()
-        print(f"{service.name:<13} " + (f"stopped (pid {pid})" if pid else "was not running"))
+        for daemon in reversed(service.daemons(settings)):
+            pid = daemon.stop()
+            print(f"{daemon.name:<15} " + (f"stopped (pid {pid})" if pid else "was not running"))
     return 0
 
 
 def cmd_status(settings: Settings, _args: argparse.Namespace) -> int:
-    """Exit 0 when every service runs, 3 otherwise (like `systemctl status`)."""
+    """Exit 0 when every service in use runs, 3 otherwise (like `systemctl status`)."""
+    settings = spark_cluster.with_running_cluster(settings)
     all_running = True
     for service in SERVICES:
-        daemon = service.daemon(settings)
-        pid = daemon.running_pid()
-        if not service.enabled(settings) and pid is None:
-            print(f"{service.name:<13} not used (TMDB_API_KEY is set)")
+        if not service.enabled(settings):
+            print(f"{service.name:<15} not used: {service.disabled_reason}")
             continue
-        all_running &= pid is not None
-        state = f"running  pid {pid:<8}" if pid else "stopped" + " " * 15
-        print(f"{service.name:<13} {state} {service.address(settings):<36} log {daemon.log_file}")
+        for number, daemon in enumerate(service.daemons(settings)):
+            pid = daemon.running_pid()
+            all_running &= pid is not None
+            state = f"running  pid {pid:<8}" if pid else "stopped" + " " * 15
+            where = service.address(settings) if number == 0 else ""
+            print(f"{daemon.name:<15} {state} {where:<36} log {daemon.log_file}")
     return 0 if all_running else 3
 
 
@@ -120,9 +129,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser(
-        "up", help="start MariaDB and the Spark Thrift server (no-op for what already runs)"
-    ).set_defaults(func=cmd_up)
+    up = commands.add_parser(
+        "up",
+        help="start MariaDB, the Spark Thrift server and the TMDB stand-in (no-op for what "
+        "already runs)",
+    )
+    up.add_argument(
+        "--cluster",
+        type=int,
+        metavar="N",
+        default=None,
+        help="run Spark as a standalone cluster: a master and N workers (executors in their "
+        "own JVMs) instead of local mode; default: CINELAKE_SPARK_WORKERS, else local mode",
+    )
+    up.set_defaults(func=cmd_up)
     commands.add_parser(
         "down", help="stop the services that `up` started, and wait for them to exit"
     ).set_defaults(func=cmd_down)

@@ -51,6 +51,14 @@ class Settings:
     spark_ui_port: int
     spark_driver_memory: str
     spark_shuffle_partitions: int
+    # 0: the Thrift server runs Spark in local mode (one JVM). N > 0 (`cinelake up --cluster
+    # N`): a standalone master and N workers, executors in their own JVMs.
+    spark_workers: int
+    spark_master_port: int
+    spark_master_ui_port: int
+    spark_worker_cores: int
+    spark_worker_memory: str
+    spark_executor_memory: str
     mysql_host: str  # where clients reach MySQL; the local MariaDB itself binds loopback
     mysql_port: int
     mysql_database: str
@@ -141,6 +149,14 @@ def load_settings() -> Settings:
         spark_driver_memory=_env("CINELAKE_SPARK_DRIVER_MEMORY", "2g"),
         # 200 (Spark's default) means 200 tiny tasks per shuffle on a 2-core laptop.
         spark_shuffle_partitions=_env_int("CINELAKE_SPARK_SHUFFLE_PARTITIONS", 4),
+        spark_workers=_env_int("CINELAKE_SPARK_WORKERS", 0),
+        spark_master_port=_env_int("CINELAKE_SPARK_MASTER_PORT", 7077),
+        spark_master_ui_port=_env_int("CINELAKE_SPARK_MASTER_UI_PORT", 8080),
+        # One core per worker: on a 2-core laptop, --cluster 2 gives as many task slots as
+        # local[*] does, so the two modes compare fairly.
+        spark_worker_cores=_env_int("CINELAKE_SPARK_WORKER_CORES", 1),
+        spark_worker_memory=_env("CINELAKE_SPARK_WORKER_MEMORY", "1g"),
+        spark_executor_memory=_env("CINELAKE_SPARK_EXECUTOR_MEMORY", "1g"),
         mysql_host=_env("CINELAKE_MYSQL_HOST", LOOPBACK),
         mysql_port=_env_int("CINELAKE_MYSQL_PORT", 3307),
         mysql_database=_env("CINELAKE_MYSQL_DATABASE", "shop"),

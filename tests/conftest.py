@@ -6,6 +6,7 @@ collides with a developer's running services, and it stops what it started at th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -14,7 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pymysql
 import pytest
+from pyhive import hive
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BIN_DIR = Path(sys.executable).parent
@@ -39,6 +42,8 @@ def stack_env(home: Path) -> dict[str, str]:
         CINELAKE_SPARK_UI_PORT=str(free_port()),
         CINELAKE_MYSQL_PORT=str(free_port()),
         CINELAKE_TMDB_PORT=str(free_port()),
+        CINELAKE_SPARK_MASTER_PORT=str(free_port()),
+        CINELAKE_SPARK_MASTER_UI_PORT=str(free_port()),
         CINELAKE_DBT_TARGET="ci",
         DBT_PROFILES_DIR=str(PROJECT_ROOT / "profiles"),
         DBT_TARGET_PATH=str(home / "dbt-target"),
@@ -76,6 +81,21 @@ class Stack:
     def dbt(self, *args: str) -> subprocess.CompletedProcess[str]:
         return self.run(str(BIN_DIR / "dbt"), *args)
 
+    def thrift_rows(self, sql: str) -> list[tuple]:
+        """Rows of one statement run through this stack's Spark Thrift server."""
+        with contextlib.closing(hive.connect(host="127.0.0.1", port=self.thrift_port)) as conn:
+            cursor = conn.cursor()
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+    def mysql_rows(self, sql: str) -> list[tuple]:
+        """Rows of one query on the shop database, as the read-only etl user."""
+        conn = pymysql.connect(host="127.0.0.1", port=self.mysql_port, user="etl",
+                               password="etl-dev", database="shop")  # fmt: skip
+        with contextlib.closing(conn), conn.cursor() as cursor:
+            cursor.execute(sql)
+            return list(cursor.fetchall())
+
     @property
     def thrift_port(self) -> int:
         return int(self.env["CINELAKE_THRIFT_PORT"])
@@ -87,6 +107,24 @@ class Stack:
     @property
     def tmdb_port(self) -> int:
         return int(self.env["CINELAKE_TMDB_PORT"])
+
+
+def minutes_per_customer(stack: Stack) -> tuple[dict[int, int], dict[int, int]]:
+    """Minutes watched per customer, from the shop database (the silver validity rules
+    written again in MySQL's SQL) and from gold.fct_viewing_sessions: they must be equal."""
+    from_shop = stack.mysql_rows(
+        """
+        select s.customer_id, sum(s.minutes_watched)
+        from viewing_sessions s
+        join customers c on c.customer_id = s.customer_id
+        join catalog_titles t on t.catalog_title_id = s.catalog_title_id
+        where s.minutes_watched >= 0 and (s.rating is null or s.rating between 1 and 5)
+        group by s.customer_id"""
+    )
+    from_gold = stack.thrift_rows(
+        "select customer_id, sum(minutes_watched) from gold.fct_viewing_sessions group by 1"
+    )
+    return {k: int(v) for k, v in from_shop}, dict(from_gold)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""Local services of the default (no Docker) path: Spark Thrift server, MariaDB, TMDB stand-in."""
+"""Local services of the default (no Docker) path: MariaDB, the Spark standalone cluster
+(only with `cinelake up --cluster N`), the Spark Thrift server, the TMDB stand-in."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingestion.config import LOOPBACK, Settings
-from ingestion.services import mariadb, spark_thrift, tmdb_standin
+from ingestion.services import mariadb, spark_cluster, spark_runtime, spark_thrift, tmdb_standin
 from ingestion.services.process import Daemon, ServiceError
 
 __all__ = ["SERVICES", "Service", "ServiceError"]
@@ -15,35 +16,46 @@ __all__ = ["SERVICES", "Service", "ServiceError"]
 @dataclass(frozen=True)
 class Service:
     name: str
-    preflight: Callable[[], None]
+    preflight: Callable[[Settings], None]  # checks that need nothing started
     start: Callable[[Settings], tuple[int, bool]]
-    daemon: Callable[[Settings], Daemon]
+    daemons: Callable[[Settings], list[Daemon]]  # the processes `down` stops
     address: Callable[[Settings], str]
     enabled: Callable[[Settings], bool] = lambda _settings: True
+    disabled_reason: str = ""
 
 
 # Start order; `down` stops them in reverse.
 SERVICES = (
     Service(
         name=mariadb.NAME,
-        preflight=mariadb.preflight,
+        preflight=lambda _s: mariadb.preflight(),
         start=mariadb.start,
-        daemon=mariadb.daemon,
+        daemons=lambda s: [mariadb.daemon(s)],
         address=lambda s: f"mysql://{LOOPBACK}:{s.mysql_port}/{s.mysql_database}",
+    ),
+    Service(
+        name="spark-cluster",
+        preflight=lambda _s: spark_runtime.preflight(),
+        start=spark_cluster.start,
+        daemons=spark_cluster.daemons,
+        address=spark_cluster.address,
+        enabled=spark_cluster.enabled,
+        disabled_reason="local mode (`cinelake up --cluster N` starts a standalone cluster)",
     ),
     Service(
         name=spark_thrift.NAME,
         preflight=spark_thrift.preflight,
         start=spark_thrift.start,
-        daemon=spark_thrift.daemon,
+        daemons=lambda s: [spark_thrift.daemon(s)],
         address=lambda s: f"thrift://{LOOPBACK}:{s.thrift_port}",
     ),
     Service(
         name=tmdb_standin.NAME,
-        preflight=tmdb_standin.preflight,
+        preflight=lambda _s: tmdb_standin.preflight(),
         start=tmdb_standin.start,
-        daemon=tmdb_standin.daemon,
+        daemons=lambda s: [tmdb_standin.daemon(s)],
         address=lambda s: f"{tmdb_standin.base_url(s)}/3",
         enabled=tmdb_standin.enabled,
+        disabled_reason="TMDB_API_KEY is set: the real API is used",
     ),
 )

@@ -7,17 +7,13 @@ project (dbt, bronze registration, tests) goes through this server over Thrift.
 from __future__ import annotations
 
 import contextlib
-import os
-import re
-import shutil
-import subprocess
 from pathlib import Path
 
 from ingestion.config import LOOPBACK, Settings
+from ingestion.services import spark_cluster, spark_runtime
 from ingestion.services.process import Daemon, ServiceError, ensure_port_free, port_open
 
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
-MIN_JAVA_MAJOR = 17
 NAME = "spark-thrift"
 
 
@@ -30,39 +26,15 @@ def daemon(settings: Settings) -> Daemon:
     )
 
 
-def spark_home() -> Path:
-    """SPARK_HOME is the installed pyspark package: it ships bin/ and the jars."""
-    import pyspark
-
-    return Path(pyspark.__file__).resolve().parent
-
-
-def java_binary() -> str:
-    """Path of a Java >= 17 binary, or a clear error saying how to get one."""
-    java_home = os.environ.get("JAVA_HOME")
-    java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
-    hint = "install it with `apt-get install openjdk-17-jre-headless` or point JAVA_HOME at one"
-    if not java or not Path(java).exists():
-        raise ServiceError(f"Java {MIN_JAVA_MAJOR}+ is needed by Spark but was not found: {hint}")
-    result = subprocess.run([java, "-version"], capture_output=True, text=True, check=False)
-    match = re.search(r'version "(\d+)(?:\.(\d+))?', result.stderr + result.stdout)
-    major = int(match.group(1)) if match else 0
-    if major == 1 and match and match.group(2):  # "1.8.0" style
-        major = int(match.group(2))
-    if major < MIN_JAVA_MAJOR:
-        raise ServiceError(
-            f"Spark 4 needs Java {MIN_JAVA_MAJOR}+, but {java} is Java {major or 'unknown'}: {hint}"
-        )
-    return java
-
-
-def preflight() -> None:
-    """Fail before anything starts when Java 17+ is missing."""
-    java_binary()
+def master(settings: Settings) -> str:
+    """local[*], or the standalone master of `cinelake up --cluster N`."""
+    if settings.spark_workers > 0:
+        return spark_cluster.master_url(settings)
+    return "local[*]"
 
 
 def submit_command(settings: Settings) -> list[str]:
-    """The spark-submit command line of the Thrift server (local[*] master)."""
+    """The spark-submit command line of the Thrift server."""
     spark_dir = settings.spark_dir
     metastore_url = f"jdbc:derby:;databaseName={spark_dir / 'metastore_db'};create=true"
     confs = {
@@ -85,14 +57,18 @@ def submit_command(settings: Settings) -> list[str]:
         "spark.sql.thriftserver.ui.retainedSessions": "50",
         "spark.sql.thriftserver.ui.retainedStatements": "200",
     }
+    if settings.spark_workers > 0:
+        # One executor per worker, as big as the worker offers.
+        confs["spark.executor.cores"] = str(settings.spark_worker_cores)
+        confs["spark.executor.memory"] = settings.spark_executor_memory
     argv = [
-        str(spark_home() / "bin" / "spark-submit"),
+        spark_runtime.spark_bin("spark-submit"),
         "--class",
         THRIFT_SERVER_CLASS,
         "--name",
         "cinelake-thrift",
         "--master",
-        "local[*]",
+        master(settings),
         "--driver-memory",
         settings.spark_driver_memory,
     ]
@@ -106,6 +82,25 @@ def submit_command(settings: Settings) -> list[str]:
         f"hive.server2.thrift.port={settings.thrift_port}",
     ]
     return argv
+
+
+def running_master(pid: int) -> str:
+    """The --master of our running server, read from its command line."""
+    argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    return argv[argv.index("--master") + 1] if "--master" in argv else "local[*]"
+
+
+def preflight(settings: Settings) -> None:
+    """Java 17+, and no running server in another mode than the one asked for: `up --cluster
+    N` must not silently keep a server that runs in local mode."""
+    spark_runtime.preflight()
+    pid = daemon(settings).running_pid()
+    if pid is not None and settings.spark_workers > 0 and running_master(pid) != master(settings):
+        raise ServiceError(
+            f"the Spark Thrift server already runs with master {running_master(pid)}; "
+            "stop it with `cinelake down`, then `cinelake up --cluster "
+            f"{settings.spark_workers}`"
+        )
 
 
 def select_one(port: int, host: str = LOOPBACK) -> bool:
@@ -129,16 +124,9 @@ def start(settings: Settings) -> tuple[int, bool]:
     pid = proc.running_pid()
     if pid is not None:
         return pid, False
-    java = java_binary()
     ensure_port_free(settings.thrift_port, "the Spark Thrift server", "CINELAKE_THRIFT_PORT")
     settings.spark_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "SPARK_HOME": str(spark_home()),
-        "JAVA_HOME": str(Path(java).resolve().parent.parent),
-        "SPARK_LOCAL_IP": LOOPBACK,  # also binds the Spark UI to loopback
-        "SPARK_CONF_DIR": str(settings.spark_dir / "conf"),  # ignore any user-wide conf
-    }
+    env = spark_runtime.spark_env(settings)
     pid = proc.start(submit_command(settings), cwd=settings.spark_dir, env=env)
     proc.wait_ready(pid, lambda: select_one(settings.thrift_port), settings.start_timeout_s)
     return pid, True

@@ -6,7 +6,6 @@ import contextlib
 
 import pymysql
 import pytest
-from pyhive import hive
 
 pytestmark = pytest.mark.integration
 
@@ -15,13 +14,6 @@ pytestmark = pytest.mark.integration
 def built(stack):
     """`dbt build` (seed, model, data tests, unit tests) against the stack's Thrift server."""
     return stack.dbt("build")
-
-
-def thrift_rows(stack, sql: str) -> list[tuple]:
-    with contextlib.closing(hive.connect(host="127.0.0.1", port=stack.thrift_port)) as conn:
-        cursor = conn.cursor()
-        cursor.execute(sql)
-        return cursor.fetchall()
 
 
 def mysql(stack, user: str, password: str) -> pymysql.Connection:
@@ -39,18 +31,17 @@ def test_dbt_build_runs_seed_model_data_and_unit_tests(built):
 
 
 def test_built_model_is_readable_over_thrift(stack, built):
-    rows = thrift_rows(
-        stack,
+    rows = stack.thrift_rows(
         "select genre_name_pt_br, is_horror from silver.stg_reference__genres where genre_id = 27",
     )
     assert rows == [("Terror", True)]
-    assert thrift_rows(stack, "select count(*) from silver.stg_reference__genres") == [(19,)]
+    assert stack.thrift_rows("select count(*) from silver.stg_reference__genres") == [(19,)]
 
 
 def test_models_are_parquet_tables_in_the_layer_schema(stack, built):
     detail = dict(
         (row[0].strip(), (row[1] or "").strip())
-        for row in thrift_rows(stack, "describe table extended silver.stg_reference__genres")
+        for row in stack.thrift_rows("describe table extended silver.stg_reference__genres")
         if row[0]
     )
     assert detail["Provider"] == "parquet"

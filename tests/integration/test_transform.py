@@ -5,17 +5,14 @@ rewrote only the new day's partition."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import re
 from collections import Counter
 from pathlib import Path
 
-import pymysql
 import pytest
-from conftest import Stack
-from pyhive import hive
+from conftest import Stack, minutes_per_customer
 
 pytestmark = pytest.mark.integration
 
@@ -27,13 +24,6 @@ SESSION_QUARANTINE = {
     "unknown_customer": "session_unknown_customer",
     "unknown_title": "session_unknown_title",
 }
-
-
-def rows(stack, sql: str) -> list[tuple]:
-    with contextlib.closing(hive.connect(host="127.0.0.1", port=stack.thrift_port)) as conn:
-        cursor = conn.cursor()
-        cursor.execute(sql)
-        return cursor.fetchall()
 
 
 def on_day(stack: Stack, load_date: str) -> Stack:
@@ -69,33 +59,33 @@ def test_silver_and_gold_build_and_tests_pass(silver):
 
 
 def test_bronze_tables_are_registered_with_their_partitions(stack, silver):
-    tables = {row[1] for row in rows(stack, "show tables in bronze")}
+    tables = {row[1] for row in stack.thrift_rows("show tables in bronze")}
     assert {"csv__movies", "tmdb__discover_movies", "shop__viewing_sessions"} <= tables
-    assert rows(stack, "show partitions bronze.shop__customers") == [("year=2026/month=04/day=01",)]
+    assert stack.thrift_rows("show partitions bronze.shop__customers") == [
+        ("year=2026/month=04/day=01",)
+    ]
 
 
 @pytest.mark.parametrize("kind", ["movies", "series"])
 def test_every_csv_defect_is_quarantined_or_collapsed(stack, silver, kind):
     entry = silver["manifest"]["files"][f"{kind}.csv"]
     reasons = dict(
-        rows(
-            stack,
+        stack.thrift_rows(
             f"select quarantine_reason, count(*) from silver.quarantine_csv__{kind} group by 1",
         )
     )
     assert reasons == {reason: entry["defects"][reason] for reason in CSV_QUARANTINE}
-    [(credits, represented)] = rows(
-        stack, f"select count(*), sum(source_row_count) from silver.stg_csv__{kind}"
+    [(credits, represented)] = stack.thrift_rows(
+        f"select count(*), sum(source_row_count) from silver.stg_csv__{kind}"
     )
     assert represented - credits == entry["defects"]["exact_duplicate_row"]
     # every line that parsed at ingestion is a credit, a duplicate or quarantined
-    [(bronze,)] = rows(stack, f"select count(*) from bronze.csv__{kind}")
+    [(bronze,)] = stack.thrift_rows(f"select count(*) from bronze.csv__{kind}")
     assert bronze == represented + sum(reasons.values())
 
 
 def test_cleaned_defects_stay_in_silver_cleaned(stack, silver):
-    [(padded, quoted)] = rows(
-        stack,
+    [(padded, quoted)] = stack.thrift_rows(
         "select sum(cast(primary_title != trim(primary_title) as int)), "
         "sum(cast(primary_title like '\"%' as int)) from silver.stg_csv__movies",
     )
@@ -105,66 +95,37 @@ def test_cleaned_defects_stay_in_silver_cleaned(stack, silver):
 def test_every_session_defect_is_quarantined(stack, silver):
     defects = silver["manifest"]["shop"]["defects"]
     reasons = dict(
-        rows(
-            stack,
+        stack.thrift_rows(
             "select quarantine_reason, count(*) "
             "from silver.quarantine_shop__viewing_sessions group by 1",
         )
     )
     assert reasons == {reason: defects[kind] for reason, kind in SESSION_QUARANTINE.items()}
-    [(valid,)] = rows(stack, "select count(*) from silver.stg_shop__viewing_sessions")
+    [(valid,)] = stack.thrift_rows("select count(*) from silver.stg_shop__viewing_sessions")
     assert valid + sum(reasons.values()) == silver["manifest"]["shop"]["tables"]["viewing_sessions"]
 
 
 def test_no_pii_in_silver(stack, silver):
-    columns = {row[0] for row in rows(stack, "describe silver.stg_shop__customer_versions")}
+    columns = {row[0] for row in stack.thrift_rows("describe silver.stg_shop__customer_versions")}
     assert not columns & {"first_name", "last_name", "email", "birth_date"}
     assert {"email_hash", "age_band"} <= columns
 
 
-def mysql_rows(stack, sql: str) -> list[tuple]:
-    conn = pymysql.connect(host="127.0.0.1", port=stack.mysql_port, user="etl",
-                           password="etl-dev", database="shop")  # fmt: skip
-    with contextlib.closing(conn), conn.cursor() as cursor:
-        cursor.execute(sql)
-        return list(cursor.fetchall())
-
-
 def test_gold_minutes_per_customer_equal_the_shop_database(stack, silver):
-    """Valid sessions (same rules, written in MySQL's SQL) summed per customer."""
-    expected = dict(
-        mysql_rows(
-            stack,
-            """
-        select s.customer_id, sum(s.minutes_watched)
-        from viewing_sessions s
-        join customers c on c.customer_id = s.customer_id
-        join catalog_titles t on t.catalog_title_id = s.catalog_title_id
-        where s.minutes_watched >= 0 and (s.rating is null or s.rating between 1 and 5)
-        group by s.customer_id""",
-        )
-    )
-    actual = dict(
-        rows(
-            stack,
-            "select customer_id, sum(minutes_watched) from gold.fct_viewing_sessions group by 1",
-        )
-    )
-    assert len(actual) > 0 and actual == {k: int(v) for k, v in expected.items()}
+    from_shop, from_gold = minutes_per_customer(stack)
+    assert len(from_gold) > 0 and from_gold == from_shop
 
 
 def test_gold_payments_per_month_equal_the_shop_database(stack, silver):
     expected = {
         month: (n, total)
-        for month, n, total in mysql_rows(
-            stack,
+        for month, n, total in stack.mysql_rows(
             "select date_format(paid_at, '%Y-%m'), count(*), sum(amount) from payments group by 1",
         )
     }
     actual = {
         month: (n, total)
-        for month, n, total in rows(
-            stack,
+        for month, n, total in stack.thrift_rows(
             "select date_format(paid_date, 'yyyy-MM'), count(*), sum(amount) "
             "from gold.fct_payments group by 1",
         )
@@ -214,8 +175,7 @@ def test_gold_horror_titles_per_year_equal_the_csv_files(stack, silver):
     expected = horror_titles_per_year_from_files(silver["manifest"])
     actual = Counter(
         dict(
-            rows(
-                stack,
+            stack.thrift_rows(
                 "select start_year, count(*) from gold.dim_title "
                 "where is_horror and imdb_id is not null group by 1",
             )
@@ -225,8 +185,7 @@ def test_gold_horror_titles_per_year_equal_the_csv_files(stack, silver):
 
 
 def test_gold_horror_top_titles_are_ranked_on_ids(stack, silver):
-    [(years, max_rank, by_title)] = rows(
-        stack,
+    [(years, max_rank, by_title)] = stack.thrift_rows(
         """
         select count(distinct release_year), max(rank_by_votes),
                count(distinct title_key) - count(*)
@@ -251,27 +210,23 @@ def test_after_a_day_scd2_has_new_versions_and_only_the_new_partition_is_written
     fact_after = partition_files(stack, "gold.db/fct_viewing_sessions")
     assert set(fact_after) == set(fact_before) | {f"session_date={AS_OF}"}
     assert all(fact_after[name] == files for name, files in fact_before.items())
-    [(new_sessions,)] = rows(
-        stack,
+    [(new_sessions,)] = stack.thrift_rows(
         f"select count(*) from silver.stg_shop__viewing_sessions where session_date = '{AS_OF}'",
     )
-    [(new_quarantined,)] = rows(
-        stack,
+    [(new_quarantined,)] = stack.thrift_rows(
         "select count(*) from silver.quarantine_shop__viewing_sessions "
         f"where to_date(started_at) = '{AS_OF}'",
     )
     assert new_sessions + new_quarantined == day["inserted"]["viewing_sessions"]
 
     versions = dict(
-        rows(
-            stack,
+        stack.thrift_rows(
             "select n, count(*) from (select customer_id, count(*) as n "
             "from silver.stg_shop__customer_versions group by 1) group by 1",
         )
     )
     assert versions[2] == day["updated"]["customers"]
-    [(open_windows,)] = rows(
-        stack,
+    [(open_windows,)] = stack.thrift_rows(
         "select count(*) from silver.stg_shop__customer_versions where "
         "not is_current and (valid_to is null or valid_to <= valid_from)",
     )
