@@ -309,10 +309,10 @@ def make_handler(catalog: Catalog, faults: Faults, api_key: str) -> type[BaseHTT
 
 
 def serve(
-    port: int, demo_dir: Path, api_key: str, faults: dict | None = None
+    port: int, demo_dir: Path, api_key: str, faults: dict | None = None, host: str = LOOPBACK
 ) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(
-        (LOOPBACK, port), make_handler(Catalog(demo_dir), Faults(faults), api_key)
+        (host, port), make_handler(Catalog(demo_dir), Faults(faults), api_key)
     )
     server.daemon_threads = True
     return server
@@ -325,9 +325,11 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     faults = json.loads(os.environ.get("CINELAKE_TMDB_FAULTS") or "{}")
-    api_key = load_settings().tmdb_standin_key
-    server = serve(args.port, args.demo_dir, api_key, faults)
-    log.info("TMDB stand-in on http://%s:%d/3 (data: %s)", LOOPBACK, args.port, args.demo_dir)
+    settings = load_settings()
+    server = serve(args.port, args.demo_dir, settings.tmdb_standin_key, faults, settings.bind_host)
+    log.info(
+        "TMDB stand-in on http://%s:%d/3 (data: %s)", settings.bind_host, args.port, args.demo_dir
+    )
     server.serve_forever()
 
 
