@@ -43,10 +43,12 @@ packages=()
 [ "$(java_major)" -ge 17 ] 2>/dev/null || packages+=(openjdk-17-jre-headless)
 have_mariadb || packages+=(mariadb-server)
 "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
-# The docs-site browser test drives Debian's Chromium (scripts/test.sh sets this).
-if [ -n "${CINELAKE_NEED_BROWSER:-}" ]; then
+# Tools only the tests use (scripts/test.sh sets this): Debian's Chromium for the docs-site
+# browser test, Compose v1 to validate docker-compose.yml (offline, no Docker engine).
+if [ -n "${CINELAKE_TEST_TOOLS:-}" ]; then
     command -v chromium >/dev/null 2>&1 || packages+=(chromium)
     command -v chromedriver >/dev/null 2>&1 || packages+=(chromium-driver)
+    command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose)
 fi
 if [ ${#packages[@]} -gt 0 ]; then
     apt_install "${packages[@]}"

@@ -5,6 +5,6 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-CINELAKE_NEED_BROWSER=1 source scripts/bootstrap.sh
+CINELAKE_TEST_TOOLS=1 source scripts/bootstrap.sh
 
 python -m pytest "$@"

@@ -1,0 +1,180 @@
+"""docker-compose.yml, checked without a Docker engine (none runs here).
+
+Debian's docker-compose 1.29 validates the file against the Compose schema offline; the rest
+are the stack's own rules, read from the YAML: loopback-only ports, healthchecks, named
+volumes, credentials from .env, one Spark version, one lake path.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pyspark
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+ENV_EXAMPLE = ROOT / ".env.example"
+THRIFT_CONF = ROOT / "docker" / "spark" / "thrift-server.conf"
+VARIABLE = re.compile(r"\$\{(\w+)(:?[-?][^}]*)?\}")
+REQUIRED = re.compile(r"\$\{(\w+):\?[^}]*\}")
+LAKE = "/lake"
+IMAGE_UID = "185"  # the apache/spark image's `spark` user, also the Dockerfile's user
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
+@pytest.fixture(scope="module")
+def services(compose) -> dict:
+    return compose["services"]
+
+
+def env_example() -> dict[str, str]:
+    lines = ENV_EXAMPLE.read_text().splitlines()
+    pairs = (line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+    return {name.strip(): value.strip() for name, value in pairs}
+
+
+def one_shot(service: dict) -> bool:
+    return service.get("restart") == "no"
+
+
+def docker_compose(env_file: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """`docker-compose config -q` in a clean environment, pointed at no Docker engine."""
+    binary = shutil.which("docker-compose")
+    if binary is None:
+        pytest.fail(
+            "docker-compose (Compose v1) is needed to validate docker-compose.yml: "
+            "apt-get install docker-compose (scripts/test.sh installs it)"
+        )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "DOCKER_HOST": f"unix://{tmp_path}/no-docker-engine.sock",
+    }
+    return subprocess.run(
+        [binary, "-f", str(COMPOSE_FILE), "--env-file", str(env_file), "config", "-q"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_compose_v1_validates_the_file(tmp_path):
+    result = docker_compose(ENV_EXAMPLE, tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(set(REQUIRED.findall(COMPOSE_FILE.read_text()))))
+def test_a_missing_credential_stops_compose(name, tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "".join(f"{key}={value}\n" for key, value in env_example().items() if key != name)
+    )
+    result = docker_compose(env_file, tmp_path)
+    assert result.returncode != 0 and name in result.stderr
+
+
+def test_every_variable_is_in_env_example_and_nothing_else():
+    used = {name for name, _ in VARIABLE.findall(COMPOSE_FILE.read_text())}
+    listed = set(env_example())
+    assert used - listed == set(), "add them to .env.example"
+    assert listed - used == {"COMPOSE_PROJECT_NAME"}, "unused in docker-compose.yml"
+
+
+def test_credentials_only_come_from_env(services):
+    secret = re.compile(r"PASSWORD|SALT|SECRET|KEY")
+    for name, service in services.items():
+        for key, value in (service.get("environment") or {}).items():
+            if secret.search(key):
+                assert REQUIRED.fullmatch(str(value)), f"{name}.{key} must be ${{VAR:?...}}"
+
+
+def test_ports_are_published_on_loopback_only(services):
+    for name, service in services.items():
+        for port in service.get("ports", []):
+            assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port}"
+
+
+def test_long_running_services_have_healthchecks(services):
+    for name, service in services.items():
+        if not one_shot(service):
+            assert service.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+
+
+def test_dependencies_wait_for_health_or_completion(services):
+    for name, service in services.items():
+        for dependency, spec in (service.get("depends_on") or {}).items():
+            wanted = (
+                "service_completed_successfully"
+                if one_shot(services[dependency])
+                else "service_healthy"
+            )
+            assert spec == {"condition": wanted}, f"{name} -> {dependency}"
+
+
+def test_volumes_are_named_or_read_only_project_files(compose, services):
+    declared = set(compose["volumes"])
+    for name, service in services.items():
+        for volume in service.get("volumes", []):
+            source, target, *mode = volume.split(":")
+            if source.startswith("./"):
+                assert (ROOT / source).is_file() and mode == ["ro"], f"{name}: {volume}"
+            else:
+                assert source in declared, f"{name}: {volume} is not a declared named volume"
+                assert target.startswith("/")
+
+
+def test_spark_images_are_the_installed_pyspark_version(services):
+    spark = {s["image"] for s in services.values() if s.get("image", "").startswith("apache/")}
+    assert spark == {f"apache/spark:{pyspark.__version__}"}, "bump the image with pyspark"
+
+
+def test_the_lake_is_one_path_for_driver_executors_and_the_job(services):
+    for name in ("spark-thrift", "spark-worker", "pipeline"):
+        assert f"lake:{LAKE}" in services[name]["volumes"], name
+    assert services["pipeline"]["environment"]["CINELAKE_LAKE_URL"] == LAKE
+    assert re.search(rf"^spark\.cinelake\.lake_root\s+{LAKE}$", THRIFT_CONF.read_text(), re.M)
+    # Executors write table files where the driver commits them.
+    for name in ("spark-thrift", "spark-worker"):
+        assert "warehouse:/warehouse" in services[name]["volumes"], name
+
+
+def test_python_servers_listen_beyond_loopback_inside_their_container(services):
+    for name in ("tmdb-standin", "docs"):
+        assert services[name]["environment"]["CINELAKE_BIND_HOST"] == "0.0.0.0", name
+
+
+def test_volume_owner_is_the_images_user(services):
+    assert services["volume-init"]["entrypoint"][1] == f"{IMAGE_UID}:{IMAGE_UID}"
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert f"ARG CINELAKE_UID={IMAGE_UID}" in dockerfile
+    assert re.search(r"^USER cinelake$", dockerfile, re.M), "the image must not run as root"
+
+
+def test_dockerfile_installs_the_project():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^COPY pyproject\.toml .*\./$", dockerfile, re.M)
+    assert re.search(r"^COPY \. \.$", dockerfile, re.M)
+    # editable, so that ingestion.config.PROJECT_ROOT is the copied project (seeds, dbt)
+    assert "pip install --no-deps -e ." in dockerfile
+
+
+def test_the_pipeline_job_runs_the_steps_of_main_sh():
+    def steps(path: Path) -> list[str]:
+        lines = (line.strip() for line in path.read_text().splitlines())
+        commands = (line for line in lines if line.startswith(("cinelake ", "dbt ")))
+        # `cinelake up` and `status` manage local services: containers replace them here.
+        return [c for c in commands if c.split()[1] not in ("up", "status")]
+
+    assert steps(ROOT / "docker" / "pipeline.sh") == steps(ROOT / "scripts" / "main.sh")
