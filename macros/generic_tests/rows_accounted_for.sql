@@ -11,9 +11,7 @@ with
 bronze as (
     select count(*) as bronze_rows
     from {{ source_relation }}
-    {% if latest_csv_version -%}
-    where {{ latest_csv_file_version(source_relation) }}
-    {%- endif %}
+    where {{ latest_csv_file_version(source_relation) if latest_csv_version else 'true' }}
 ),
 
 represented as (
