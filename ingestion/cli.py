@@ -183,7 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("source", nargs="?", default="all", choices=("csv", "tmdb", "shop", "all"))
     ingest.set_defaults(func=cmd_ingest)
     docs = commands.add_parser(
-        "docs", help="serve the generated dbt docs site on 127.0.0.1 (after dbt docs generate)"
+        "docs",
+        help="serve the generated dbt docs site (after dbt docs generate) on 127.0.0.1, or "
+        "on CINELAKE_BIND_HOST",
     )
     docs.add_argument("--port", type=int, default=None, help="default: CINELAKE_DOCS_PORT or 8580")
     docs.set_defaults(func=cmd_docs)
