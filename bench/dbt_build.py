@@ -1,0 +1,209 @@
+"""dbt on the Spark Thrift server: full build, engine floor, incremental run, edit loop.
+
+A benchmark, not a test: it measures, prints a Markdown summary and saves the figures as JSON
+(`$CINELAKE_HOME/bench/dbt_sf<scale>.json`); it asserts nothing. Run it against a running
+stack whose demo data is generated (`cinelake up`, `cinelake demo-data --scale N`):
+
+    .venv/bin/python bench/dbt_build.py
+
+Stages, each timed on the wall clock, with the peak RSS of the dbt process (GNU time) and of
+the Thrift server's JVM (sampled from /proc every 0.2 s):
+1. ingest: `cinelake ingest all` (bronze for the current demo day);
+2. full_cold, then full: `dbt build --full-refresh` twice (seed, every model, data and unit
+   tests); the first after a server start is slower (JIT warm-up), the ratios use the second;
+3. floor: the SQL that the warm full build executed for each model and data test (dbt's own
+   `target/run/` files, in the order dbt started them), run back to back over one Thrift
+   connection, each model preceded by `drop table if exists`: what the engine needs without
+   dbt. full / floor is dbt's overhead ratio;
+4. advance: `cinelake demo-data --advance-day` then `cinelake ingest all` (one more day);
+5. incremental: `dbt build` after that day, versus 6. full again: `dbt build --full-refresh`
+   on the same data;
+7. edit loop: `dbt build --select <one staging model>`, the server warm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingestion.config import load_settings  # noqa: E402
+from ingestion.services import spark_thrift  # noqa: E402
+
+BIN = Path(sys.executable).parent
+EDIT_LOOP_MODEL = "stg_csv__movies"
+
+
+class JvmPeak:
+    """Peak resident memory of a process, sampled while a stage runs."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak_kb, self._stop = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(OSError, ValueError):
+                for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+            self._stop.wait(0.2)
+
+    def __enter__(self) -> JvmPeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def slowest_nodes(target: Path, count: int = 8) -> list[tuple[str, float]]:
+    """The nodes of dbt's last run that took longest: where a build's time goes."""
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    ranked = sorted(results, key=lambda r: r["execution_time"], reverse=True)[:count]
+    return [(r["unique_id"].split(".", 2)[-1], round(r["execution_time"], 1)) for r in ranked]
+
+
+def stage(name: str, argv: list[str], thrift_pid: int, results: dict) -> None:
+    """Run one command, record wall seconds and peak RSS (MB) of it and of the JVM."""
+    with tempfile.NamedTemporaryFile(suffix=".time") as out, JvmPeak(thrift_pid) as jvm:
+        began = time.monotonic()
+        done = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, *argv], cwd=ROOT,
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        seconds = time.monotonic() - began
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(argv)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    rss_kb = int(Path(out.name).read_text().split()[-1]) if Path(out.name).exists() else 0
+    results[name] = {
+        "seconds": round(seconds, 1),
+        "process_peak_mb": round(rss_kb / 1024),
+        "jvm_peak_mb": round(jvm.peak_kb / 1024),
+        "command": " ".join(Path(argv[0]).name if i == 0 else a for i, a in enumerate(argv)),
+    }
+    if Path(argv[0]).name == "dbt":
+        results[name]["slowest"] = slowest_nodes(target_dir())
+    print(f"{name:<12} {seconds:7.1f} s", flush=True)
+
+
+def target_dir() -> Path:
+    return Path(os.environ.get("DBT_TARGET_PATH") or ROOT / "target")
+
+
+def floor_statements(target: Path) -> list[tuple[str, str]]:
+    """(unique_id, SQL) of every model and data test of the last run, in dbt's start order."""
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    nodes = json.loads((target / "manifest.json").read_text())["nodes"]
+    started = sorted(
+        (r for r in results if r["unique_id"].startswith(("model.", "test."))),
+        key=lambda r: min((t["started_at"] for t in r["timing"]), default=""),
+    )
+    statements = []
+    for result in started:
+        node = nodes[result["unique_id"]]
+        run_file = target / "run" / node["package_name"] / node["original_file_path"]
+        if node["resource_type"] == "test":
+            run_file = run_file / f"{node['name']}.sql" if run_file.suffix == ".yml" else run_file
+        else:
+            relation = f"{node['schema']}.{node['alias']}"
+            statements.append((result["unique_id"], f"drop table if exists {relation}"))
+        if not run_file.is_file():  # unit tests and singular tests without run SQL
+            continue
+        statements.append((result["unique_id"], run_file.read_text().strip().rstrip(";")))
+    return statements
+
+
+def run_floor(settings, target: Path, thrift_pid: int, results: dict) -> None:
+    from pyhive import hive
+
+    statements = floor_statements(target)
+    conn = hive.connect(host="127.0.0.1", port=settings.thrift_port, username="cinelake")
+    with contextlib.closing(conn), JvmPeak(thrift_pid) as jvm:
+        cursor = conn.cursor()
+        # Same session settings as dbt's profile (server_side_parameters).
+        cursor.execute(f"set spark.sql.shuffle.partitions={settings.spark_shuffle_partitions}")
+        began = time.monotonic()
+        for _uid, sql in statements:
+            cursor.execute(sql)  # synchronous: returns when the statement is done
+            if cursor.description:
+                cursor.fetchall()
+        seconds = time.monotonic() - began
+    results["floor"] = {
+        "seconds": round(seconds, 1),
+        "statements": len(statements),
+        "jvm_peak_mb": round(jvm.peak_kb / 1024),
+        "command": "target/run SQL of stage 'full', back to back over one Thrift connection",
+    }
+    print(f"{'floor':<12} {seconds:7.1f} s ({len(statements)} statements)", flush=True)
+
+
+def machine() -> dict:
+    mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return {
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024),
+        "python": platform.python_version(),
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-cold", action="store_true",
+                        help="skip the cold build (at SF 10 warm-up is a small share)")  # fmt: skip
+    args = parser.parse_args()
+    settings = load_settings()
+    manifest = json.loads((settings.demo_dir / "manifest.json").read_text())
+    scale = manifest["generator"]["scale"]
+    thrift_pid = spark_thrift.daemon(settings).running_pid()
+    if thrift_pid is None:
+        sys.exit("the Spark Thrift server does not run: start the stack with `cinelake up`")
+    target = target_dir()
+    cinelake, dbt = str(BIN / "cinelake"), str(BIN / "dbt")
+    results: dict = {
+        "scale": scale,
+        "machine": machine(),
+        "spark_master": spark_thrift.running_master(thrift_pid),
+    }
+
+    stage("ingest", [cinelake, "ingest", "all"], thrift_pid, results)
+    # The first build after the server starts pays for JIT warm-up and class loading: recorded,
+    # but the ratios use the warm build that follows.
+    if not args.no_cold:
+        stage("full_cold", [dbt, "build", "--full-refresh"], thrift_pid, results)
+    stage("full", [dbt, "build", "--full-refresh"], thrift_pid, results)
+    run_floor(settings, target, thrift_pid, results)
+    stage("advance", [cinelake, "demo-data", "--advance-day"], thrift_pid, results)
+    stage("ingest_day", [cinelake, "ingest", "all"], thrift_pid, results)
+    stage("incremental", [dbt, "build"], thrift_pid, results)
+    stage("full_again", [dbt, "build", "--full-refresh"], thrift_pid, results)
+    stage("edit_loop", [dbt, "build", "--select", EDIT_LOOP_MODEL], thrift_pid, results)
+
+    results["overhead_ratio"] = round(results["full"]["seconds"] / results["floor"]["seconds"], 2)
+    results["incremental_ratio"] = round(
+        results["incremental"]["seconds"] / results["full_again"]["seconds"], 2
+    )
+    out = settings.home / "bench" / f"dbt_sf{scale:g}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(
+        f"\nSF {scale:g}: full {results['full']['seconds']} s, floor "
+        f"{results['floor']['seconds']} s, overhead ratio {results['overhead_ratio']} (target "
+        f"<= 1.3); incremental / full {results['incremental_ratio']} (target <= 0.25 at SF 10); "
+        f"edit loop {results['edit_loop']['seconds']} s\nfigures: {out}"
+    )
+
+
+if __name__ == "__main__":
+    main()
