@@ -83,9 +83,9 @@ def stage(name: str, argv: list[str], thrift_pid: int, results: dict) -> None:
         done = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, *argv], cwd=ROOT,
                               capture_output=True, text=True, check=False)  # fmt: skip
         seconds = time.monotonic() - began
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(argv)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    rss_kb = int(Path(out.name).read_text().split()[-1]) if Path(out.name).exists() else 0
+        if done.returncode != 0:
+            sys.exit(f"{' '.join(argv)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        rss_kb = int(Path(out.name).read_text().split()[-1])
     results[name] = {
         "seconds": round(seconds, 1),
         "process_peak_mb": round(rss_kb / 1024),
