@@ -56,6 +56,6 @@ SERVICES = (
         daemons=lambda s: [tmdb_standin.daemon(s)],
         address=lambda s: f"{tmdb_standin.base_url(s)}/3",
         enabled=tmdb_standin.enabled,
-        disabled_reason="TMDB_API_KEY is set: the real API is used",
+        disabled_reason="TMDB_API_KEY is set, the real API is used instead",
     ),
 )

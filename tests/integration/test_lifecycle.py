@@ -47,7 +47,7 @@ def test_with_a_real_tmdb_key_the_stand_in_is_not_used(tmp_path):
     stack = Stack(home=tmp_path, env=stack_env(tmp_path))
     stack.env["TMDB_API_KEY"] = "a-real-key"
     status = stack.cinelake("status", check=False).stdout
-    assert "tmdb-standin  not used (TMDB_API_KEY is set)" in status
+    assert "tmdb-standin    not used: TMDB_API_KEY is set, the real API is used instead" in status
 
 
 def assert_one_clear_error(result, *needles: str) -> None:
