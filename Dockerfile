@@ -27,6 +27,9 @@ COPY . .
 # Editable on purpose: ingestion.config.PROJECT_ROOT is then /app, where the stand-in finds
 # seeds/ and dbt finds the project.
 RUN pip install --no-deps -e .
+# The Hive jar the Spark Thrift server needs and pyspark lacks (ingestion/hive_llap_jar.py);
+# the spark-jars service hands it to the spark-thrift container.
+RUN python -m ingestion.hive_llap_jar
 
 # State (demo sources, dlt pipelines, run reports, dbt target and logs) lives on the compose
 # volume mounted at /data; the dbt project itself stays read-only in /app.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from ingestion import hive_llap_jar
 from ingestion.config import LOOPBACK, Settings
 from ingestion.services import spark_cluster, spark_runtime
 from ingestion.services.process import Daemon, ServiceError, ensure_port_free, port_open
@@ -71,6 +72,10 @@ def submit_command(settings: Settings) -> list[str]:
         master(settings),
         "--driver-memory",
         settings.spark_driver_memory,
+        # Hive's function registry, initialised on some session closes, needs it (see
+        # ingestion/hive_llap_jar.py); the driver is where sessions live.
+        "--driver-class-path",
+        str(hive_llap_jar.require()),
     ]
     for key, value in confs.items():
         argv += ["--conf", f"{key}={value}"]
@@ -92,8 +97,9 @@ def running_master(pid: int) -> str:
 
 def preflight(settings: Settings) -> None:
     """Java 17+, and no running server in another mode than the one asked for: `up --cluster
-    N` must not silently keep a server that runs in local mode."""
+    N` must not silently keep a server that runs in local mode. And the one jar set-up adds."""
     spark_runtime.preflight()
+    hive_llap_jar.require()
     pid = daemon(settings).running_pid()
     if pid is not None and settings.spark_workers > 0 and running_master(pid) != master(settings):
         raise ServiceError(

@@ -6,6 +6,7 @@ import contextlib
 
 import pymysql
 import pytest
+from pyhive import hive
 
 pytestmark = pytest.mark.integration
 
@@ -47,6 +48,18 @@ def test_models_are_parquet_tables_in_the_layer_schema(stack, built):
     assert detail["Provider"] == "parquet"
     assert detail["Database"] == "silver"
     assert str(stack.home) in detail["Location"]  # the warehouse lives in CINELAKE_HOME
+
+
+def test_the_thrift_server_links_hives_builtin_udtfs(stack):
+    """Hive's function registry, which the server initialises on some session closes, links
+    the UDTF `get_splits`; without hive-llap-common (ingestion/hive_llap_jar.py) that class
+    fails with NoClassDefFoundError LlapSigner$Signable, and so does the close."""
+    udtf = "org.apache.hadoop.hive.ql.udf.generic.GenericUDTFGetSplits"
+    with contextlib.closing(hive.connect(host="127.0.0.1", port=stack.thrift_port)) as conn:
+        cursor = conn.cursor()
+        cursor.execute(f"create temporary function llap_probe as '{udtf}'")
+        cursor.execute("describe function llap_probe")
+        assert (f"Class: {udtf}",) in cursor.fetchall()
 
 
 def test_etl_user_reads_but_cannot_write(stack):

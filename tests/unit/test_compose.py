@@ -17,6 +17,8 @@ import pyspark
 import pytest
 import yaml
 
+from ingestion import hive_llap_jar
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
@@ -148,6 +150,23 @@ def test_the_lake_is_one_path_for_driver_executors_and_the_job(services):
     # Executors write table files where the driver commits them.
     for name in ("spark-thrift", "spark-worker"):
         assert "warehouse:/warehouse" in services[name]["volumes"], name
+
+
+def test_the_thrift_server_gets_the_hive_llap_jar_from_the_project_image(services):
+    thrift = services["spark-thrift"]
+    class_path = thrift["command"][thrift["command"].index("--driver-class-path") + 1]
+    jar_dir, jar_name = class_path.rsplit("/", 1)
+    assert jar_name == hive_llap_jar.JAR_NAME
+    mounted = [v for v in thrift["volumes"] if v.split(":")[1] == jar_dir]
+    assert len(mounted) == 1 and mounted[0].endswith(":ro"), thrift["volumes"]
+    volume = mounted[0].split(":")[0]
+    # The one-shot that fills that volume copies the jar the Dockerfile installed.
+    copier = services["spark-jars"]
+    assert f"{volume}:/jars" in copier["volumes"]
+    assert copier["entrypoint"][0] == "cp" and copier["entrypoint"][-1] == "/jars/"
+    assert copier["entrypoint"][1] == f"/usr/local/share/cinelake/jars/{jar_name}"
+    assert thrift["depends_on"]["spark-jars"] == {"condition": "service_completed_successfully"}
+    assert "RUN python -m ingestion.hive_llap_jar" in (ROOT / "Dockerfile").read_text()
 
 
 def test_python_servers_listen_beyond_loopback_inside_their_container(services):
