@@ -5,8 +5,10 @@
     sees the partitions landed since the last one. Per table:
       1. create it from the declared columns if it does not exist (works before any data);
       2. recover partitions (new load days) and refresh Spark's file listing;
-      3. when the files carry columns the table lacks (a column added at the source), drop
-         and re-create it from the files' merged schema, and say so in the log.
+      3. when the newest load day's files carry columns the table lacks (a column added at
+         the source shows up in the newest load first), drop and re-create the table from the
+         merged schema of all its files, and say so in the log. Only that day's files are
+         probed: reading the footers of the whole history on every run grows with it.
     Dropping an external table never deletes its files. Skip with --vars '{register_bronze: false}'.
 -#}
 {% macro register_bronze_sources() %}
@@ -28,10 +30,23 @@
             ~ " location '" ~ location ~ "'"
         ) -%}
         {%- do run_query('alter table ' ~ table ~ ' recover partitions') -%}
-        {%- if run_query('show partitions ' ~ table) | length > 0 -%}
+        {%- set partitions = run_query('show partitions ' ~ table).columns[0].values() -%}
+        {%- if partitions | length > 0 -%}
+            {#- 'year=2026/month=9/day=5' -> (2026, 9, 5); its directory is zero-padded
+                (the load-date layout of ingestion/lake.py) -#}
+            {%- set days = [] -%}
+            {%- for partition in partitions -%}
+                {%- set values = [] -%}
+                {%- for part in partition.split('/') -%}
+                    {%- do values.append(part.split('=')[1] | int) -%}
+                {%- endfor -%}
+                {%- do days.append(values) -%}
+            {%- endfor -%}
+            {%- set newest = days | max -%}
+            {%- set newest_day = location ~ '/year=%04d/month=%02d/day=%02d' | format(*newest) -%}
             {%- do run_query(
                 'create or replace temporary view cinelake_bronze_probe using parquet'
-                ~ " options (path '" ~ location ~ "', mergeSchema 'true')"
+                ~ " options (path '" ~ newest_day ~ "', mergeSchema 'true')"
             ) -%}
             {%- set in_files = run_query('describe cinelake_bronze_probe').columns[0].values() -%}
             {%- set in_table = run_query('describe ' ~ table).columns[0].values() -%}

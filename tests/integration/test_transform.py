@@ -5,12 +5,14 @@ rewrote only the new day's partition."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 from collections import Counter
 from pathlib import Path
 
+import pymysql
 import pytest
 from conftest import Stack, minutes_per_customer
 
@@ -231,3 +233,24 @@ def test_after_a_day_scd2_has_new_versions_and_only_the_new_partition_is_written
         "not is_current and (valid_to is null or valid_to <= valid_from)",
     )
     assert open_windows == 0
+
+
+def test_a_column_added_at_the_source_reaches_its_bronze_table(stack, silver):
+    """Last: it changes the shop schema. The new column is in the newest load day, the only
+    day on-run-start probes; the table is then re-created from its files."""
+    owner = pymysql.connect(host="127.0.0.1", port=stack.mysql_port, user="shop_owner",
+                            password="shop-owner-dev", database="shop")  # fmt: skip
+    with contextlib.closing(owner), owner.cursor() as cursor:
+        cursor.execute("alter table plans add column promo_code varchar(12) null")
+        cursor.execute(
+            "update plans set promo_code = 'LAUNCH', updated_at = '2026-04-05 10:00:00' "
+            "where plan_id = 1"
+        )
+        owner.commit()
+    on_day(stack, "2026-04-05").cinelake("ingest", "shop")
+
+    registered = stack.dbt("run-operation", "register_bronze_sources")
+    assert "bronze.shop__plans gained promo_code" in registered.stdout
+    assert stack.thrift_rows(
+        "select plan_id, promo_code from bronze.shop__plans where promo_code is not null"
+    ) == [(1, "LAUNCH")]
