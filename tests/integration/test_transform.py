@@ -33,6 +33,12 @@ def on_day(stack: Stack, load_date: str) -> Stack:
     return Stack(home=stack.home, env={**stack.env, "CINELAKE_LOAD_DATE": load_date})
 
 
+def shop_owner(stack: Stack) -> pymysql.Connection:
+    """The shop's owner account: the tests below change the source as an application would."""
+    return pymysql.connect(host="127.0.0.1", port=stack.mysql_port, user="shop_owner",
+                           password="shop-owner-dev", database="shop")  # fmt: skip
+
+
 def partition_files(stack, table: str = "silver.db/stg_shop__viewing_sessions") -> dict:
     """Files (name, mtime) of each session_date partition of an incremental model."""
     table = stack.home / "spark" / "warehouse" / table
@@ -235,11 +241,45 @@ def test_after_a_day_scd2_has_new_versions_and_only_the_new_partition_is_written
     assert open_windows == 0
 
 
+def test_a_title_that_conforms_anew_is_rekeyed_in_old_fact_partitions(stack, silver):
+    """A catalog title gains an IMDb id: its conformed title, hence its title_key, changes.
+    The incremental fact must rewrite the old dates holding its sessions, or they keep a key
+    that dim_title no longer has (the relationships test fails, as it did at SF 10)."""
+    [(catalog_title_id, old_key)] = stack.thrift_rows(
+        "select conformed.catalog_title_id, conformed.title_key "
+        "from silver.int_catalog_titles_conformed as conformed "
+        "where conformed.conformed_title_id not like 'tt%' and exists (select 1 from "
+        "gold.fct_viewing_sessions as f where f.catalog_title_id = conformed.catalog_title_id "
+        f"and f.session_date < '{AS_OF}') order by 1 limit 1"
+    )
+    [(imdb_id,)] = stack.thrift_rows("select min(title_id) from silver.int_titles_deduplicated")
+    owner = shop_owner(stack)
+    with contextlib.closing(owner), owner.cursor() as cursor:
+        cursor.execute(
+            "update catalog_titles set imdb_id = %s, updated_at = '2026-04-04 09:00:00' "
+            "where catalog_title_id = %s",
+            (imdb_id, catalog_title_id),
+        )
+        owner.commit()
+    on_day(stack, "2026-04-04").cinelake("ingest", "shop")
+    build = stack.dbt("build")
+    assert "ERROR=0" in build.stdout
+
+    [(new_key,)] = stack.thrift_rows(
+        f"select title_key from gold.dim_title where conformed_title_id = '{imdb_id}'"
+    )
+    assert new_key != old_key
+    keys = stack.thrift_rows(
+        "select distinct title_key from gold.fct_viewing_sessions "
+        f"where catalog_title_id = {catalog_title_id}"
+    )
+    assert keys == [(new_key,)]
+
+
 def test_a_column_added_at_the_source_reaches_its_bronze_table(stack, silver):
     """Last: it changes the shop schema. The new column is in the newest load day, the only
     day on-run-start probes; the table is then re-created from its files."""
-    owner = pymysql.connect(host="127.0.0.1", port=stack.mysql_port, user="shop_owner",
-                            password="shop-owner-dev", database="shop")  # fmt: skip
+    owner = shop_owner(stack)
     with contextlib.closing(owner), owner.cursor() as cursor:
         cursor.execute("alter table plans add column promo_code varchar(12) null")
         cursor.execute(

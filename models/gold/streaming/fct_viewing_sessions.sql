@@ -1,7 +1,10 @@
 {#-
     One row per valid viewing session, keyed to the customer version valid when it started,
     the conformed title and the date. Partitioned by session date, incremental: a run
-    rewrites the session dates that received sessions since the last run.
+    rewrites the session dates that received sessions since the last run, and the dates whose
+    sessions' catalog title now conforms to another title_key. Title matching moves with the
+    data (a TMDB movie arrives and a catalog title that stood alone now matches it): dim_title
+    is rebuilt with the new key, so the old partitions must follow or they point at nothing.
 -#}
 {{
     config(
@@ -18,12 +21,19 @@ sessions as (
     select * from {{ ref('stg_shop__viewing_sessions') }}
     {% if is_incremental() -%}
         where session_date in (
-            select distinct new_sessions.session_date
+            select new_sessions.session_date
             from {{ ref('stg_shop__viewing_sessions') }} as new_sessions
-            where new_sessions.loaded_at > (
-                select coalesce(max(built.loaded_at), timestamp '1900-01-01')
-                from {{ this }} as built
-            )
+            where
+                new_sessions.loaded_at > (
+                    select coalesce(max(built.loaded_at), timestamp '1900-01-01')
+                    from {{ this }} as built
+                )
+            union
+            select built.session_date
+            from {{ this }} as built
+            inner join {{ ref('int_catalog_titles_conformed') }} as conformed
+                on built.catalog_title_id = conformed.catalog_title_id
+            where built.title_key != conformed.title_key
         )
     {%- endif %}
 ),
