@@ -24,12 +24,7 @@ INSTALL_HINT = "install it with `apt-get install mariadb-server`"
 
 
 def daemon(settings: Settings) -> Daemon:
-    return Daemon(
-        name=NAME,
-        pid_file=settings.run_dir / f"{NAME}.pid",
-        log_file=settings.log_dir / f"{NAME}.log",
-        cmdline_marker=str(settings.mysql_dir / "data"),
-    )
+    return Daemon.of(settings, NAME, cmdline_marker=str(settings.mysql_dir / "data"))
 
 
 def find_binary(name: str) -> str:

@@ -18,6 +18,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ingestion.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,16 @@ class Daemon:
     pid_file: Path
     log_file: Path
     cmdline_marker: str  # a string that must appear in /proc/<pid>/cmdline
+
+    @classmethod
+    def of(cls, settings: Settings, name: str, cmdline_marker: str) -> Daemon:
+        """The daemon `name` of a stack: `<run_dir>/<name>.pid`, `<log_dir>/<name>.log`."""
+        return cls(
+            name=name,
+            pid_file=settings.run_dir / f"{name}.pid",
+            log_file=settings.log_dir / f"{name}.log",
+            cmdline_marker=cmdline_marker,
+        )
 
     def running_pid(self) -> int | None:
         """Pid of our live process, or None; removes a stale pid file."""

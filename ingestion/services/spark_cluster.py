@@ -26,21 +26,11 @@ def enabled(settings: Settings) -> bool:
 
 
 def master_daemon(settings: Settings) -> Daemon:
-    return Daemon(
-        name=MASTER,
-        pid_file=settings.run_dir / f"{MASTER}.pid",
-        log_file=settings.log_dir / f"{MASTER}.log",
-        cmdline_marker=MASTER_CLASS,
-    )
+    return Daemon.of(settings, MASTER, cmdline_marker=MASTER_CLASS)
 
 
 def worker_daemon(settings: Settings, number: int) -> Daemon:
-    return Daemon(
-        name=f"{WORKER}-{number}",
-        pid_file=settings.run_dir / f"{WORKER}-{number}.pid",
-        log_file=settings.log_dir / f"{WORKER}-{number}.log",
-        cmdline_marker=WORKER_CLASS,
-    )
+    return Daemon.of(settings, f"{WORKER}-{number}", cmdline_marker=WORKER_CLASS)
 
 
 def daemons(settings: Settings) -> list[Daemon]:

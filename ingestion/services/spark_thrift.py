@@ -19,12 +19,7 @@ NAME = "spark-thrift"
 
 
 def daemon(settings: Settings) -> Daemon:
-    return Daemon(
-        name=NAME,
-        pid_file=settings.run_dir / f"{NAME}.pid",
-        log_file=settings.log_dir / f"{NAME}.log",
-        cmdline_marker=THRIFT_SERVER_CLASS,
-    )
+    return Daemon.of(settings, NAME, cmdline_marker=THRIFT_SERVER_CLASS)
 
 
 def master(settings: Settings) -> str:

@@ -20,12 +20,7 @@ def enabled(_settings: Settings) -> bool:
 
 
 def daemon(settings: Settings) -> Daemon:
-    return Daemon(
-        name=NAME,
-        pid_file=settings.run_dir / f"{NAME}.pid",
-        log_file=settings.log_dir / f"{NAME}.log",
-        cmdline_marker=str(settings.demo_dir),
-    )
+    return Daemon.of(settings, NAME, cmdline_marker=str(settings.demo_dir))
 
 
 def preflight() -> None:
