@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The job itself, once the services run: demo sources (once), ingestion into bronze, source
+# freshness, dbt build (silver + gold, with their tests), the docs site. Run by
+# scripts/main.sh after its set-up and `cinelake up`, and by the compose `pipeline` service,
+# where the containers are the services. Settings come from the environment.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# The demo sources, once: an existing demo (maybe advanced by --advance-day) is kept.
+# Regenerate with `cinelake demo-data --scale N --seed N`.
+if [ ! -f "${CINELAKE_HOME:-$ROOT/.cinelake}/demo/manifest.json" ]; then
+    cinelake demo-data --scale "${CINELAKE_DEMO_SCALE:-1}" --seed "${CINELAKE_DEMO_SEED:-42}"
+fi
+cinelake ingest all
+dbt source freshness
+dbt build
+dbt docs generate
