@@ -9,6 +9,7 @@ services bound to 127.0.0.1 only, and production users set their own.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_plus
@@ -81,6 +82,25 @@ class Settings:
     tmdb_language: str
     tmdb_max_pages: int
     alert_webhook: str
+    pii_salt_override: str
+
+    @property
+    def pii_salt(self) -> str:
+        """Salt of the customer e-mail hash: CINELAKE_PII_SALT, else a random one kept in
+        `<home>/secrets/pii_salt` (owner-only), made on first use so no salt is ever a default."""
+        if self.pii_salt_override:
+            return self.pii_salt_override
+        path = self.home / "secrets" / "pii_salt"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it first
+                pass
+            else:
+                with os.fdopen(fd, "w") as out:
+                    out.write(secrets.token_hex(32))
+        return path.read_text().strip()
 
     @property
     def shop_url(self) -> str:
@@ -183,6 +203,7 @@ def load_settings() -> Settings:
         tmdb_language=_env("CINELAKE_TMDB_LANGUAGE", "pt-BR"),
         tmdb_max_pages=_env_int("CINELAKE_TMDB_MAX_PAGES", 500),
         alert_webhook=_env("CINELAKE_ALERT_WEBHOOK", ""),
+        pii_salt_override=_env("CINELAKE_PII_SALT", ""),
     )
 
 
