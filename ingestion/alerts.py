@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import urllib.parse
 import urllib.request
 from typing import TYPE_CHECKING
+
+from ingestion import redaction
 
 if TYPE_CHECKING:
     from ingestion.pipelines import RunReport
@@ -37,9 +40,10 @@ def failure_message(report: RunReport) -> dict:
 
 def post_failure(webhook_url: str, report: RunReport) -> bool:
     """POST the alert; a dead webhook is logged, it never hides the run's own failure."""
+    body = redaction.redact(json.dumps(failure_message(report)))
     request = urllib.request.Request(
         webhook_url,
-        data=json.dumps(failure_message(report)).encode(),
+        data=body.encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
     )
@@ -47,5 +51,7 @@ def post_failure(webhook_url: str, report: RunReport) -> bool:
         with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
             return 200 <= response.status < 300
     except OSError as exc:
-        log.error("could not post the failure alert to the webhook: %s", exc)
+        # The webhook's address is itself a credential: the error names the host only.
+        host = urllib.parse.urlsplit(webhook_url).hostname
+        log.error("could not post the failure alert to the webhook on %s: %s", host, exc)
         return False

@@ -1,25 +1,33 @@
-"""The `cinelake` command line: local services today; ingestion and docs join later.
+"""The `cinelake` command line: local services, demo sources, ingestion, the docs site.
 
-Problems the user can fix (a missing Java, a taken port, a service that will not start) are
-printed as one `cinelake: error: ...` message with exit status 1, never as a traceback.
+Every error is one `cinelake: error: ...` line, never a traceback (`-v` shows it): exit 2 for a
+wrong command line or setting (`ingestion.errors.UsageError`), 1 for a failure (a missing Java,
+a taken port, a source that failed), 3 from `status` when a service does not answer, 130 on
+Ctrl-C. Everything the process writes is owner-only (umask 077), and every log line and error
+text goes through the redaction step first.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
+import importlib.metadata
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
 
 import pymysql
 
+from ingestion import redaction
 from ingestion.config import Settings, load_settings
-from ingestion.services import SERVICES, ServiceError, spark_cluster
+from ingestion.errors import EXIT_FAILURE, EXIT_USAGE, CinelakeError, UsageError
+from ingestion.services import SERVICES, spark_cluster
 
-EXIT_USER_ERROR = 1
+EXIT_STATUS_DOWN = 3
+EXIT_INTERRUPTED = 130
+OWNER_ONLY_UMASK = 0o077
 
 
 def _date(text: str) -> dt.date:
@@ -29,11 +37,32 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from exc
 
 
+def _bounded_int(low: int, high: int, what: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what}, {low}-{high}, not {text!r}")
+        return value
+
+    return parse
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 1000:
+        raise argparse.ArgumentTypeError(f"a number above 0 and at most 1000, not {text!r}")
+    return value
+
+
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     if args.cluster is not None:
-        if args.cluster < 1:
-            raise ValueError("--cluster needs at least 1 worker")
-        settings = dataclasses.replace(settings, spark_workers=args.cluster)
+        settings = settings.model_copy(update={"spark_workers": args.cluster})
     settings = spark_cluster.with_running_cluster(settings)
     # Check every prerequisite first, so a missing Java does not leave MariaDB half-started.
     for service in SERVICES:
@@ -59,20 +88,27 @@ def cmd_down(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_status(settings: Settings, _args: argparse.Namespace) -> int:
-    """Exit 0 when every service in use runs, 3 otherwise (like `systemctl status`)."""
+    """Exit 0 when every service in use runs and answers on its port, 3 otherwise (like
+    `systemctl status`): a live pid whose port says nothing is not a running service."""
     settings = spark_cluster.with_running_cluster(settings)
-    all_running = True
+    all_up = True
     for service in SERVICES:
         if not service.enabled(settings):
             print(f"{service.name:<15} not used: {service.disabled_reason}")
             continue
-        for number, daemon in enumerate(service.daemons(settings)):
-            pid = daemon.running_pid()
-            all_running &= pid is not None
-            state = f"running  pid {pid:<8}" if pid else "stopped" + " " * 15
+        pids = [daemon.running_pid() for daemon in service.daemons(settings)]
+        answers = all(pids) and service.answers(settings)
+        all_up &= bool(answers)
+        for number, (daemon, pid) in enumerate(zip(service.daemons(settings), pids, strict=True)):
+            if not pid:
+                state = "stopped"
+            elif number == 0 and not answers:
+                state = f"NOT ANSWERING (pid {pid})"
+            else:
+                state = f"running (pid {pid})"
             where = service.address(settings) if number == 0 else ""
-            print(f"{daemon.name:<15} {state} {where:<36} log {daemon.log_file}")
-    return 0 if all_running else 3
+            print(f"{daemon.name:<15} {state:<26} {where:<36} log {daemon.log_file}")
+    return 0 if all_up else EXIT_STATUS_DOWN
 
 
 def cmd_demo_data(settings: Settings, args: argparse.Namespace) -> int:
@@ -85,7 +121,7 @@ def cmd_demo_data(settings: Settings, args: argparse.Namespace) -> int:
             for table, count in entry[verb].items():
                 print(f"  {verb:<9} {table:<17} {count:>8}")
         return 0
-    as_of = generate.default_as_of() if args.as_of is None else args.as_of
+    as_of = generate.default_as_of(settings) if args.as_of is None else args.as_of
     manifest = generate.generate(settings, args.scale, args.seed, as_of)
     for name, entry in manifest["files"].items():
         defects = sum(entry["defects"].values())
@@ -112,7 +148,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     print(pipelines.summary(report))
     for source, error in report.errors.items():
         print(f"cinelake: error: {source}: {error}", file=sys.stderr)
-    return EXIT_USER_ERROR if report.failed else 0
+    return EXIT_FAILURE if report.failed else 0
 
 
 def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
@@ -127,8 +163,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cinelake",
         description="Cinelake: movie and streaming analytics lakehouse (dlt + dbt on Spark).",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="debug logging; tracebacks of errors"
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.epilog = (
+        "Settings come from environment variables (README: Settings). Exit status: 0 ok, "
+        "1 failure, 2 wrong command line or setting, 3 `status` with a service down."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     up = commands.add_parser(
         "up",
         help="start MariaDB, the Spark Thrift server and the TMDB stand-in (no-op for what "
@@ -136,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     up.add_argument(
         "--cluster",
-        type=int,
+        type=_bounded_int(1, 64, "a number of workers"),
         metavar="N",
         default=None,
         help="run Spark as a standalone cluster: a master and N workers (executors in their "
@@ -156,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--scale",
-        type=float,
+        type=_positive_float,
         default=1.0,
         help="scale factor: 1 = 25k titles, 300k viewing sessions (default 1)",
     )
@@ -187,13 +230,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve the generated dbt docs site (after dbt docs generate) on 127.0.0.1, or "
         "on CINELAKE_BIND_HOST",
     )
-    docs.add_argument("--port", type=int, default=None, help="default: CINELAKE_DOCS_PORT or 8580")
+    docs.add_argument(
+        "--port",
+        type=_bounded_int(1, 65535, "a TCP port"),
+        default=None,
+        help="default: CINELAKE_DOCS_PORT or 8580",
+    )
     docs.set_defaults(func=cmd_docs)
     return parser
 
 
+def _version() -> str:
+    try:
+        return importlib.metadata.version("cinelake")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _private_home(settings: Settings) -> None:
+    """CINELAKE_HOME holds raw PII (bronze), passwords' hashes and logs: owner-only."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    settings.home.chmod(0o700)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    os.umask(OWNER_ONLY_UMASK)  # inherited by every service `up` starts
+    redaction.install_log_redaction()
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
@@ -202,18 +269,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(chatty).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         settings = load_settings()
+        redaction.configure(settings.secret_values())
+        _private_home(settings)
         return args.func(settings, args)
-    except (ServiceError, ValueError) as exc:
-        print(f"cinelake: error: {exc}", file=sys.stderr)
-        return EXIT_USER_ERROR
+    except UsageError as exc:
+        return _fail(f"{exc}", EXIT_USAGE)
+    except CinelakeError as exc:
+        return _fail(redaction.redact(str(exc)), EXIT_FAILURE)
     except pymysql.err.MySQLError as exc:
         if args.verbose:
             raise
-        print(f"cinelake: error: MySQL said {exc.args} (run with -v for details)", file=sys.stderr)
-        return EXIT_USER_ERROR
+        return _fail(f"MySQL said {redaction.redact(str(exc.args))} (-v for details)", EXIT_FAILURE)
     except KeyboardInterrupt:
         print("cinelake: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the promise: one line, never a traceback
+        if args.verbose:
+            raise
+        what = redaction.redact(f"{type(exc).__name__}: {exc}")
+        return _fail(f"{what} (run with -v for the traceback)", EXIT_FAILURE)
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"cinelake: error: {message}", file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

@@ -1,22 +1,37 @@
-"""Settings of the local Cinelake stack, read from the environment.
+"""Every setting of Cinelake, read from the environment in this one place, typed and checked.
 
-Every value has a development default so that `cinelake up` works on a fresh clone; every
-value can be overridden by an environment variable of the same name (documented in the
-README). Secrets are never written in code: the defaults below are development passwords for
-services bound to 127.0.0.1 only, and production users set their own.
+Every value has a development default so that `cinelake up` works on a fresh clone, and every
+value can be overridden by the environment variable named in its field (the README's settings
+table is generated from this module, and a test keeps the two equal). Secrets are never written
+in code: the defaults below are development passwords for services bound to 127.0.0.1 only,
+production users set their own; fields marked `secret` are never printed and are redacted from
+every error text, log line, report and alert (see `ingestion.redaction`).
+
+A bad value is one `SettingsError` that names the variable, the value and what is accepted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
+import json
 import os
+import re
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote_plus
+from typing import Annotated, Any
+from urllib.parse import quote_plus, urlsplit
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ingestion.errors import UsageError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
 TMDB_STANDIN_DEFAULT_KEY = "cinelake-demo-key"  # the local stand-in's key, not a secret
+REAL_TMDB_URL = "https://api.themoviedb.org/3"
+TMDB_MAX_PAGE = 500  # the API refuses pages beyond 500
 SHOP_TABLES = (
     "plans",
     "customers",
@@ -25,71 +40,470 @@ SHOP_TABLES = (
     "viewing_sessions",
     "payments",
 )
+LAKE_SCHEMES = ("file", "s3")  # what dlt's filesystem destination and Spark both read here
+MEMORY = r"^\d+[kmgtKMGT]?$"  # a JVM memory size: 512m, 2g
+MEMORY_WORDS = "a memory size: a number with k, m, g or t (512m, 2g)"
+IDENTIFIER_WORDS = "a name of letters, digits and _ (not starting with a digit)"
 
 
-def _env(name: str, default: str) -> str:
-    value = os.environ.get(name, "").strip()
-    return value or default
+class SettingsError(UsageError):
+    """A setting has a value Cinelake cannot use; the message names it and what is accepted."""
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = _env(name, str(default))
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
+def _env(
+    name: str, *, section: str, secret: bool = False, reader: str = "cinelake", accepts: str = ""
+) -> Any:
+    """Field metadata: the variable's name, whether it is secret, its README section, who reads
+    it (cinelake itself or dbt's profile) and, for patterns, what is accepted in words."""
+    extra = {"env": name, "secret": secret, "section": section, "reader": reader}
+    return {
+        "validation_alias": AliasChoices(name),
+        "repr": not secret,
+        "json_schema_extra": extra | ({"accepts": accepts} if accepts else {}),
+    }
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Where state lives and which loopback ports the local services use."""
+Port = Annotated[int, Field(ge=1, le=65535)]
 
-    home: Path
+
+class Settings(BaseSettings):
+    """The stack's settings; `load_settings()` reads them (call it again after changing env)."""
+
+    model_config = SettingsConfigDict(
+        frozen=True,
+        extra="ignore",
+        env_ignore_empty=True,
+        case_sensitive=True,
+        enable_decoding=False,  # lists are comma lists, parsed below, not JSON
+    )
+
+    # -- state and lake --------------------------------------------------------------------
+    home: Path = Field(
+        PROJECT_ROOT / ".cinelake",
+        description="state directory: services' data and logs, demo sources, run reports "
+        "(owner-only, mode 0700)",
+        **_env("CINELAKE_HOME", section="state"),
+    )
+    lake_url: str = Field(
+        "",
+        description="lake root: a local path or `s3://bucket/prefix`; default `<home>/lake`",
+        **_env("CINELAKE_LAKE_URL", section="state"),
+    )
+    load_date: dt.date | None = Field(
+        None,
+        description="partition day of an ingestion, `YYYY-MM-DD` (backfills); default today UTC",
+        **_env("CINELAKE_LOAD_DATE", section="state"),
+    )
+    demo_as_of: dt.date | None = Field(
+        None,
+        description="the demo generator's today, `YYYY-MM-DD`; default today UTC",
+        **_env("CINELAKE_DEMO_AS_OF", section="state"),
+    )
+    pii_salt_value: str = Field(
+        "",
+        description="salt of the customer e-mail hash; default a random one made on first use "
+        "in `<home>/secrets/pii_salt`",
+        **_env("CINELAKE_PII_SALT", secret=True, section="state"),
+    )
+    aws_endpoint_url: str = Field(
+        "",
+        description="S3-compatible endpoint for an `s3://` lake (boto3's own variable)",
+        **_env("AWS_ENDPOINT_URL", section="state"),
+    )
+    csv_movies_path: Path | None = Field(
+        None,
+        description="your own movies.csv; default the demo's `<home>/demo/csv/movies.csv`",
+        **_env("CINELAKE_CSV_MOVIES", section="state"),
+    )
+    csv_series_path: Path | None = Field(
+        None,
+        description="your own series.csv; default the demo's `<home>/demo/csv/series.csv`",
+        **_env("CINELAKE_CSV_SERIES", section="state"),
+    )
+    # -- services ----------------------------------------------------------------------------
     # Address our own servers (TMDB stand-in, docs) listen on: loopback, except inside a
     # container, where the compose network reaches them (docker-compose.yml sets 0.0.0.0).
-    bind_host: str
-    thrift_port: int
-    spark_ui_port: int
-    spark_driver_memory: str
-    spark_shuffle_partitions: int
+    bind_host: str = Field(
+        LOOPBACK,
+        description="address the TMDB stand-in and the docs server listen on (an IP address)",
+        **_env("CINELAKE_BIND_HOST", section="services"),
+    )
+    start_timeout_s: int = Field(
+        180,
+        ge=1,
+        le=3600,
+        description="seconds `cinelake up` waits for a service to answer",
+        **_env("CINELAKE_START_TIMEOUT", section="services"),
+    )
+    docs_port: Port = Field(
+        8580,
+        description="port of `cinelake docs`",
+        **_env("CINELAKE_DOCS_PORT", section="services"),
+    )
+    dbt_target_path: Path = Field(
+        PROJECT_ROOT / "target",
+        description="dbt's artifact folder, which `cinelake docs` serves the site from "
+        "(dbt's own variable)",
+        **_env("DBT_TARGET_PATH", section="services"),
+    )
+    progress: bool = Field(
+        False,
+        description="`1`: dlt logs its progress during `cinelake ingest`",
+        **_env("CINELAKE_PROGRESS", section="services"),
+    )
+    # -- Spark ---------------------------------------------------------------------------
+    thrift_port: Port = Field(
+        10000,
+        description="Spark Thrift server (JDBC/ODBC, dbt) port",
+        **_env("CINELAKE_THRIFT_PORT", section="spark"),
+    )
+    spark_ui_port: Port = Field(
+        4040, description="Spark UI port", **_env("CINELAKE_SPARK_UI_PORT", section="spark")
+    )
+    spark_driver_memory: str = Field(
+        "2g",
+        pattern=MEMORY,
+        description="Thrift server driver memory (`512m`, `2g`)",
+        **_env("CINELAKE_SPARK_DRIVER_MEMORY", section="spark", accepts=MEMORY_WORDS),
+    )
+    # 200 (Spark's default) means 200 tiny tasks per shuffle on a 2-core laptop.
+    spark_shuffle_partitions: int = Field(
+        4,
+        ge=1,
+        le=100000,
+        description="`spark.sql.shuffle.partitions` (also read by dbt's profile)",
+        **_env("CINELAKE_SPARK_SHUFFLE_PARTITIONS", section="spark"),
+    )
     # 0: the Thrift server runs Spark in local mode (one JVM). N > 0 (`cinelake up --cluster
     # N`): a standalone master and N workers, executors in their own JVMs.
-    spark_workers: int
-    spark_master_port: int
-    spark_master_ui_port: int
-    spark_worker_cores: int
-    spark_worker_memory: str
-    spark_executor_memory: str
-    mysql_host: str  # where clients reach MySQL; the local MariaDB itself binds loopback
-    mysql_port: int
-    mysql_database: str
-    mysql_owner_user: str
-    mysql_owner_password: str
-    mysql_etl_user: str
-    mysql_etl_password: str
-    tmdb_port: int
-    docs_port: int
-    start_timeout_s: int
-    lake_url: str
-    csv_movies_path: Path
-    csv_series_path: Path
-    shop_url_override: str
-    shop_tables: tuple[str, ...]
-    tmdb_api_key: str
-    tmdb_standin_key: str
-    tmdb_base_url_override: str
-    tmdb_genre_ids: tuple[int, ...]
-    tmdb_language: str
-    tmdb_max_pages: int
-    alert_webhook: str
-    pii_salt_override: str
+    spark_workers: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="standalone workers to start (0: local mode); `up --cluster N` overrides",
+        **_env("CINELAKE_SPARK_WORKERS", section="spark"),
+    )
+    spark_master_port: Port = Field(
+        7077,
+        description="standalone master port",
+        **_env("CINELAKE_SPARK_MASTER_PORT", section="spark"),
+    )
+    spark_master_ui_port: Port = Field(
+        8080,
+        description="standalone master UI port",
+        **_env("CINELAKE_SPARK_MASTER_UI_PORT", section="spark"),
+    )
+    # One core per worker: on a 2-core laptop, --cluster 2 gives as many task slots as
+    # local[*] does, so the two modes compare fairly.
+    spark_worker_cores: int = Field(
+        1,
+        ge=1,
+        le=1024,
+        description="cores per standalone worker",
+        **_env("CINELAKE_SPARK_WORKER_CORES", section="spark"),
+    )
+    spark_worker_memory: str = Field(
+        "1g",
+        pattern=MEMORY,
+        description="memory per standalone worker",
+        **_env("CINELAKE_SPARK_WORKER_MEMORY", section="spark", accepts=MEMORY_WORDS),
+    )
+    spark_executor_memory: str = Field(
+        "1g",
+        pattern=MEMORY,
+        description="memory per executor (cluster mode)",
+        **_env("CINELAKE_SPARK_EXECUTOR_MEMORY", section="spark", accepts=MEMORY_WORDS),
+    )
+    # -- dbt's profile (profiles/profiles.yml reads these through env_var()) -------------------
+    dbt_target: str = Field(
+        "local",
+        pattern=r"^(local|ci|docker|session)$",
+        description="dbt target: `local`, `ci`, `docker` or `session`",
+        **_env(
+            "CINELAKE_DBT_TARGET",
+            section="dbt",
+            reader="dbt",
+            accepts="one of local, ci, docker, session",
+        ),
+    )
+    thrift_host: str = Field(
+        LOOPBACK,
+        description="host dbt reaches the Thrift server on (`spark-thrift` in compose)",
+        **_env("CINELAKE_THRIFT_HOST", section="dbt", reader="dbt"),
+    )
+    thrift_user: str = Field(
+        "cinelake",
+        description="user name dbt gives the Thrift server",
+        **_env("CINELAKE_THRIFT_USER", section="dbt", reader="dbt"),
+    )
+    dbt_schema: str = Field(
+        "cinelake",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="dbt's default schema (models use `bronze`, `silver`, `gold`)",
+        **_env("CINELAKE_DBT_SCHEMA", section="dbt", reader="dbt", accepts=IDENTIFIER_WORDS),
+    )
+    dbt_threads: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="dbt threads",
+        **_env("CINELAKE_DBT_THREADS", section="dbt", reader="dbt"),
+    )
+    dbt_poll_interval: int = Field(
+        1,
+        ge=1,
+        le=60,
+        description="seconds dbt-spark sleeps per unfinished statement (keep 1)",
+        **_env("CINELAKE_DBT_POLL_INTERVAL", section="dbt", reader="dbt"),
+    )
+    # -- MySQL shop --------------------------------------------------------------------------
+    mysql_host: str = Field(
+        LOOPBACK,
+        description="where clients reach MySQL (the local MariaDB itself binds loopback)",
+        **_env("CINELAKE_MYSQL_HOST", section="mysql"),
+    )
+    mysql_port: Port = Field(
+        3307, description="MariaDB port", **_env("CINELAKE_MYSQL_PORT", section="mysql")
+    )
+    mysql_database: str = Field(
+        "shop",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="the shop database",
+        **_env("CINELAKE_MYSQL_DATABASE", section="mysql", accepts=IDENTIFIER_WORDS),
+    )
+    mysql_owner_user: str = Field(
+        "shop_owner",
+        description="owner of the shop database (the demo writes with it)",
+        **_env("CINELAKE_MYSQL_OWNER_USER", section="mysql"),
+    )
+    mysql_owner_password: str = Field(
+        "shop-owner-dev",
+        description="its password",
+        **_env("CINELAKE_MYSQL_OWNER_PASSWORD", secret=True, section="mysql"),
+    )
+    mysql_etl_user: str = Field(
+        "etl",
+        description="read-only user ingestion reads with",
+        **_env("CINELAKE_MYSQL_ETL_USER", section="mysql"),
+    )
+    mysql_etl_password: str = Field(
+        "etl-dev",
+        description="its password",
+        **_env("CINELAKE_MYSQL_ETL_PASSWORD", secret=True, section="mysql"),
+    )
+    mariadb_bindir: Path | None = Field(
+        None,
+        description="folder of `mariadbd`/`mariadb-install-db` when not on PATH or /usr/sbin",
+        **_env("CINELAKE_MARIADB_BINDIR", section="mysql"),
+    )
+    shop_url_value: str = Field(
+        "",
+        description="your own MySQL instead of the local one: "
+        "`mysql+pymysql://user:password@host:port/db`",
+        **_env("CINELAKE_SHOP_URL", secret=True, section="mysql"),
+    )
+    shop_tables: tuple[str, ...] = Field(
+        SHOP_TABLES,
+        description="comma list of shop tables to ingest",
+        **_env("CINELAKE_SHOP_TABLES", section="mysql"),
+    )
+    # -- TMDB ----------------------------------------------------------------------------------
+    tmdb_access_token: str = Field(
+        "",
+        description="TMDB API Read Access Token: use the real API (sent as `Authorization: "
+        "Bearer`, never in a URL); unset: the local stand-in",
+        **_env("TMDB_ACCESS_TOKEN", secret=True, section="tmdb"),
+    )
+    tmdb_legacy_api_key: str = Field(
+        "",
+        exclude=True,
+        description="refused: a v3 API key travels in URLs; set TMDB_ACCESS_TOKEN instead",
+        **_env("TMDB_API_KEY", secret=True, section="tmdb"),
+    )
+    tmdb_standin_key: str = Field(
+        TMDB_STANDIN_DEFAULT_KEY,
+        description="the token the local stand-in accepts",
+        **_env("CINELAKE_TMDB_STANDIN_KEY", secret=True, section="tmdb"),
+    )
+    tmdb_base_url_value: str = Field(
+        "",
+        description="TMDB base URL (`http(s)://host/3`); default the real API or the stand-in",
+        **_env("CINELAKE_TMDB_BASE_URL", section="tmdb"),
+    )
+    tmdb_port: Port = Field(
+        8780, description="TMDB stand-in port", **_env("CINELAKE_TMDB_PORT", section="tmdb")
+    )
+    tmdb_genre_ids: tuple[int, ...] = Field(
+        (27,),
+        description="comma list of TMDB genre ids to discover (27: horror)",
+        **_env("CINELAKE_TMDB_GENRES", section="tmdb"),
+    )
+    tmdb_language: str = Field(
+        "pt-BR",
+        pattern=r"^[a-z]{2}(-[A-Z]{2})?$",
+        description="TMDB `language` (`pt-BR`, `en-US`, `fr`)",
+        **_env(
+            "CINELAKE_TMDB_LANGUAGE", section="tmdb", accepts="a language code: pt-BR, en-US, fr"
+        ),
+    )
+    tmdb_max_pages: int = Field(
+        TMDB_MAX_PAGE,
+        ge=1,
+        le=TMDB_MAX_PAGE,
+        description="discover pages per genre, 1-500",
+        **_env("CINELAKE_TMDB_MAX_PAGES", section="tmdb"),
+    )
+    tmdb_faults: dict[str, float] = Field(
+        {},
+        description='faults the stand-in injects at start, JSON (`{"rate_limit_every": 5}`)',
+        **_env("CINELAKE_TMDB_FAULTS", section="tmdb"),
+    )
+    # -- alerts ------------------------------------------------------------------------------
+    alert_webhook: str = Field(
+        "",
+        description="Slack-compatible webhook (`https://...`) a failed ingestion posts to",
+        **_env("CINELAKE_ALERT_WEBHOOK", secret=True, section="alerts"),
+    )
+
+    # -- checks ------------------------------------------------------------------------------
+    @model_validator(mode="before")
+    @classmethod
+    def _split_lists(cls, data: Any) -> Any:
+        """Comma lists and booleans as people write them in a shell."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        lists = ("shop_tables", "CINELAKE_SHOP_TABLES", "tmdb_genre_ids", "CINELAKE_TMDB_GENRES")
+        for name in lists:
+            if isinstance(data.get(name), str):
+                data[name] = tuple(p.strip() for p in data[name].split(",") if p.strip())
+        for name in ("progress", "CINELAKE_PROGRESS"):
+            if isinstance(data.get(name), str) and data[name].strip() in ("1", "0"):
+                data[name] = data[name].strip() == "1"
+        return data
+
+    @field_validator("tmdb_faults", mode="before")
+    @classmethod
+    def _json(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError as exc:
+                raise ValueError(f"must be JSON ({exc})") from exc
+        return value
+
+    @field_validator("home", "dbt_target_path", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @field_validator("bind_host")
+    @classmethod
+    def _ip(cls, value: str) -> str:
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            raise ValueError(
+                "must be an IP address (127.0.0.1, or 0.0.0.0 in a container)"
+            ) from None
+        return value
+
+    @field_validator("lake_url")
+    @classmethod
+    def _lake_scheme(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme if "://" in value else "file"
+        if scheme not in LAKE_SCHEMES:
+            raise ValueError("must be a local path or an s3://bucket/prefix URL")
+        return value
+
+    @field_validator("shop_url_value")
+    @classmethod
+    def _mysql_url(cls, value: str) -> str:
+        if value and not re.match(r"^mysql(\+pymysql)?://[^/]+/\w+", value):
+            # Never echo the value: it holds a password.
+            raise ValueError("must be a URL mysql+pymysql://user:password@host:port/database")
+        return value
+
+    @field_validator("tmdb_base_url_value", "alert_webhook", "aws_endpoint_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @field_validator("shop_tables")
+    @classmethod
+    def _identifiers(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or not all(re.match(r"^\w+$", t) for t in value):
+            raise ValueError("must be a comma list of table names")
+        return value
+
+    @field_validator("tmdb_legacy_api_key")
+    @classmethod
+    def _refuse_v3_key(cls, value: str) -> str:
+        if value:
+            raise ValueError(
+                "is no longer read: a v3 API key travels in every request URL; set "
+                "TMDB_ACCESS_TOKEN to your API Read Access Token (TMDB settings, API) and unset "
+                "TMDB_API_KEY"
+            )
+        return value
+
+    @field_validator("pii_salt_value")
+    @classmethod
+    def _salt(cls, value: str) -> str:
+        # The Thrift server substitutes it into SQL string literals: no quote, no backslash.
+        if value and not re.match(r"^[\w.+/=:@-]{16,}$", value):
+            raise ValueError(
+                "must be 16 or more characters from letters, digits and _ . + / = : @ -"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _defaults_under_home(self) -> Settings:
+        # Frozen, so the defaults that depend on `home` are set once, here.
+        if not self.lake_url:
+            object.__setattr__(self, "lake_url", str(self.home / "lake"))
+        for name, default in (("csv_movies_path", "movies.csv"), ("csv_series_path", "series.csv")):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, self.demo_dir / "csv" / default)
+        return self
+
+    # -- derived values ------------------------------------------------------------------------
+    @property
+    def shop_url(self) -> str:
+        """SQLAlchemy URL of the shop for ingestion: CINELAKE_SHOP_URL, else the local etl user."""
+        if self.shop_url_value:
+            return self.shop_url_value
+        return (
+            f"mysql+pymysql://{quote_plus(self.mysql_etl_user)}:"
+            f"{quote_plus(self.mysql_etl_password)}@{self.mysql_host}:{self.mysql_port}/"
+            f"{self.mysql_database}"
+        )
+
+    @property
+    def uses_real_tmdb(self) -> bool:
+        return bool(self.tmdb_access_token)
+
+    @property
+    def tmdb_token(self) -> str:
+        """The bearer token ingestion sends: the real API's, else the stand-in's."""
+        return self.tmdb_access_token or self.tmdb_standin_key
+
+    @property
+    def tmdb_base_url(self) -> str:
+        if self.tmdb_base_url_value:
+            return self.tmdb_base_url_value.rstrip("/")
+        if self.uses_real_tmdb:
+            return REAL_TMDB_URL
+        return f"http://{LOOPBACK}:{self.tmdb_port}/3"
 
     @property
     def pii_salt(self) -> str:
         """Salt of the customer e-mail hash: CINELAKE_PII_SALT, else a random one kept in
-        `<home>/secrets/pii_salt` (owner-only), made on first use so no salt is ever a default."""
-        if self.pii_salt_override:
-            return self.pii_salt_override
+        `<home>/secrets/pii_salt` (owner-only), made on first use so no salt is a default."""
+        if self.pii_salt_value:
+            return self.pii_salt_value
         path = self.home / "secrets" / "pii_salt"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -102,28 +516,19 @@ class Settings:
                     out.write(secrets.token_hex(32))
         return path.read_text().strip()
 
-    @property
-    def shop_url(self) -> str:
-        """SQLAlchemy URL of the shop for ingestion: CINELAKE_SHOP_URL, else the local etl user."""
-        if self.shop_url_override:
-            return self.shop_url_override
-        return (
-            f"mysql+pymysql://{quote_plus(self.mysql_etl_user)}:"
-            f"{quote_plus(self.mysql_etl_password)}@{self.mysql_host}:{self.mysql_port}/"
-            f"{self.mysql_database}"
-        )
-
-    @property
-    def uses_real_tmdb(self) -> bool:
-        return bool(self.tmdb_api_key)
-
-    @property
-    def tmdb_base_url(self) -> str:
-        if self.tmdb_base_url_override:
-            return self.tmdb_base_url_override
-        if self.uses_real_tmdb:
-            return "https://api.themoviedb.org/3"
-        return f"http://{LOOPBACK}:{self.tmdb_port}/3"
+    def secret_values(self) -> list[str]:
+        """Every secret this process knows, for redaction (the salt only once it exists)."""
+        values = [
+            str(getattr(self, name))
+            for name, info in type(self).model_fields.items()
+            if (info.json_schema_extra or {}).get("secret") and getattr(self, name)
+        ]
+        salt_file = self.home / "secrets" / "pii_salt"
+        if salt_file.is_file():
+            values.append(salt_file.read_text().strip())
+        values.append(self.mysql_etl_password)  # inside shop_url, quoted
+        values.append(quote_plus(self.mysql_etl_password))
+        return [v for v in dict.fromkeys(values) if len(v) >= 4]
 
     @property
     def runs_dir(self) -> Path:
@@ -158,58 +563,43 @@ class Settings:
         return self.mysql_dir / "mysqld.sock"
 
 
-def load_settings() -> Settings:
-    """Read the settings from the environment (call again after changing it)."""
-    home = Path(_env("CINELAKE_HOME", str(PROJECT_ROOT / ".cinelake"))).expanduser().resolve()
-    return Settings(
-        home=home,
-        bind_host=_env("CINELAKE_BIND_HOST", LOOPBACK),
-        thrift_port=_env_int("CINELAKE_THRIFT_PORT", 10000),
-        spark_ui_port=_env_int("CINELAKE_SPARK_UI_PORT", 4040),
-        spark_driver_memory=_env("CINELAKE_SPARK_DRIVER_MEMORY", "2g"),
-        # 200 (Spark's default) means 200 tiny tasks per shuffle on a 2-core laptop.
-        spark_shuffle_partitions=_env_int("CINELAKE_SPARK_SHUFFLE_PARTITIONS", 4),
-        spark_workers=_env_int("CINELAKE_SPARK_WORKERS", 0),
-        spark_master_port=_env_int("CINELAKE_SPARK_MASTER_PORT", 7077),
-        spark_master_ui_port=_env_int("CINELAKE_SPARK_MASTER_UI_PORT", 8080),
-        # One core per worker: on a 2-core laptop, --cluster 2 gives as many task slots as
-        # local[*] does, so the two modes compare fairly.
-        spark_worker_cores=_env_int("CINELAKE_SPARK_WORKER_CORES", 1),
-        spark_worker_memory=_env("CINELAKE_SPARK_WORKER_MEMORY", "1g"),
-        spark_executor_memory=_env("CINELAKE_SPARK_EXECUTOR_MEMORY", "1g"),
-        mysql_host=_env("CINELAKE_MYSQL_HOST", LOOPBACK),
-        mysql_port=_env_int("CINELAKE_MYSQL_PORT", 3307),
-        mysql_database=_env("CINELAKE_MYSQL_DATABASE", "shop"),
-        mysql_owner_user=_env("CINELAKE_MYSQL_OWNER_USER", "shop_owner"),
-        mysql_owner_password=_env("CINELAKE_MYSQL_OWNER_PASSWORD", "shop-owner-dev"),
-        mysql_etl_user=_env("CINELAKE_MYSQL_ETL_USER", "etl"),
-        mysql_etl_password=_env("CINELAKE_MYSQL_ETL_PASSWORD", "etl-dev"),
-        tmdb_port=_env_int("CINELAKE_TMDB_PORT", 8780),
-        docs_port=_env_int("CINELAKE_DOCS_PORT", 8580),
-        start_timeout_s=_env_int("CINELAKE_START_TIMEOUT", 180),
-        lake_url=_env("CINELAKE_LAKE_URL", str(home / "lake")),
-        csv_movies_path=Path(_env("CINELAKE_CSV_MOVIES", str(home / "demo/csv/movies.csv"))),
-        csv_series_path=Path(_env("CINELAKE_CSV_SERIES", str(home / "demo/csv/series.csv"))),
-        shop_url_override=_env("CINELAKE_SHOP_URL", ""),
-        shop_tables=tuple(
-            t.strip()
-            for t in _env("CINELAKE_SHOP_TABLES", ",".join(SHOP_TABLES)).split(",")
-            if t.strip()
-        ),
-        tmdb_api_key=_env("TMDB_API_KEY", ""),
-        tmdb_standin_key=_env("CINELAKE_TMDB_STANDIN_KEY", TMDB_STANDIN_DEFAULT_KEY),
-        tmdb_base_url_override=_env("CINELAKE_TMDB_BASE_URL", ""),
-        tmdb_genre_ids=_env_ints("CINELAKE_TMDB_GENRES", (27,)),
-        tmdb_language=_env("CINELAKE_TMDB_LANGUAGE", "pt-BR"),
-        tmdb_max_pages=_env_int("CINELAKE_TMDB_MAX_PAGES", 500),
-        alert_webhook=_env("CINELAKE_ALERT_WEBHOOK", ""),
-        pii_salt_override=_env("CINELAKE_PII_SALT", ""),
-    )
-
-
-def _env_ints(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
-    raw = _env(name, ",".join(map(str, default)))
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings from the environment; SettingsError names what is wrong."""
     try:
-        return tuple(int(part) for part in raw.split(",") if part.strip())
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a comma list of integers, got {raw!r}") from exc
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(_explain(exc)) from None
+
+
+def _explain(exc: ValidationError) -> str:
+    """One line per bad variable: NAME=value: what is accepted (secrets not echoed)."""
+    by_env = {
+        (info.json_schema_extra or {}).get("env"): info for info in Settings.model_fields.values()
+    }
+    lines: dict[str, str] = {}
+    for error in exc.errors():
+        env = str(error["loc"][0]) if error["loc"] else "settings"
+        info = by_env.get(env)
+        if info is None or env in lines:
+            lines.setdefault(env, f"{env}: {error['msg']}")
+            continue
+        secret = (info.json_schema_extra or {}).get("secret")
+        shown = "<hidden>" if secret else repr(os.environ.get(env, error["input"]))
+        lines[env] = f"{env}={shown}: {_accepted(info, error)}"
+    return "bad setting: " + "; ".join(lines.values())
+
+
+def _accepted(info: Any, error: Any) -> str:
+    """What the variable accepts, in words (pydantic's own message only as a last resort)."""
+    kind = error["type"]
+    low = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+    if kind in ("int_parsing", "int_type", "greater_than_equal", "less_than_equal"):
+        return "must be an integer" + (f" from {low} to {high}" if low is not None else "")
+    if kind.startswith(("date", "datetime")):
+        return "must be a date, YYYY-MM-DD"
+    if kind == "bool_parsing":
+        return "must be 1 or 0"
+    if kind == "string_pattern_mismatch":
+        return f"must be {(info.json_schema_extra or {}).get('accepts') or info.description}"
+    return str(error["msg"]).removeprefix("Value error, ")

@@ -18,10 +18,9 @@ BRONZE = "bronze"
 DLT_LAYOUT = "{table_name}/year={YYYY}/month={MM}/day={DD}/{load_id}.{file_id}.{ext}"
 
 
-def load_date() -> dt.date:
-    """The partition day of this run."""
-    pinned = os.environ.get("CINELAKE_LOAD_DATE")
-    return dt.date.fromisoformat(pinned) if pinned else dt.datetime.now(dt.UTC).date()
+def load_date(pinned: dt.date | None) -> dt.date:
+    """The partition day of this run: the pinned day (CINELAKE_LOAD_DATE), else today UTC."""
+    return pinned or dt.datetime.now(dt.UTC).date()
 
 
 def partition(day: dt.date) -> str:

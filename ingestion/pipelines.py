@@ -31,7 +31,7 @@ import pendulum
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingestion import alerts, lake
+from ingestion import alerts, lake, redaction
 from ingestion.config import Settings
 from ingestion.sources import csv_files, shop, tmdb
 
@@ -85,7 +85,7 @@ def _pipeline(settings: Settings, source: str, day: dt.date) -> dlt.Pipeline:
         pipelines_dir=str(settings.home / "dlt"),
         destination=destination,
         dataset_name=source,
-        progress="log" if os.environ.get("CINELAKE_PROGRESS") else None,
+        progress="log" if settings.progress else None,
     )
 
 
@@ -192,9 +192,9 @@ def _csv(settings: Settings, loaded_at: dt.datetime):
 
 
 def _tmdb(settings: Settings, loaded_at: dt.datetime):
-    api_key = settings.tmdb_api_key or settings.tmdb_standin_key
     source = tmdb.tmdb(
-        base_url=settings.tmdb_base_url, api_key=api_key, genre_ids=list(settings.tmdb_genre_ids),
+        base_url=settings.tmdb_base_url, access_token=settings.tmdb_token,
+        genre_ids=list(settings.tmdb_genre_ids),
         language=settings.tmdb_language, max_pages=settings.tmdb_max_pages, extracted_at=loaded_at,
     )  # fmt: skip
 
@@ -218,12 +218,31 @@ def _shop(settings: Settings, loaded_at: dt.datetime):
     return source, to_metrics
 
 
+class _QuietArrowHintNotice(logging.Filter):
+    """Drops dlt's per-table WARNING that arrow's column hints differ from the resource's.
+
+    The shop's hints come from MySQL reflection and are the ones dlt keeps (DECIMAL precision,
+    nullability that connectorx's arrow types do not carry); the data is unchanged and the
+    message asks nothing of the user. Its per-column detail remains at INFO (`-v`).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "when merging arrow schema with dlt schema" not in record.getMessage()
+
+
+def _quiet_dlt() -> None:
+    dlt_log = logging.getLogger("dlt")
+    if not any(isinstance(f, _QuietArrowHintNotice) for f in dlt_log.filters):
+        dlt_log.addFilter(_QuietArrowHintNotice())
+
+
 BUILDERS = {"csv": (_csv, False), "tmdb": (_tmdb, True), "shop": (_shop, False)}
 
 
 def run(settings: Settings, sources: tuple[str, ...] = SOURCES) -> RunReport:
     """Ingest the given sources; a failing source does not stop the others."""
-    day = lake.load_date()
+    _quiet_dlt()
+    day = lake.load_date(settings.load_date)
     started = dt.datetime.now(dt.UTC)
     report = RunReport(
         run_id=f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}",
@@ -240,8 +259,11 @@ def run(settings: Settings, sources: tuple[str, ...] = SOURCES) -> RunReport:
             )
         except Exception as exc:  # noqa: BLE001 - reported per source, run continues
             cause = _root_cause(exc)
-            report.errors[name] = f"{type(cause).__name__}: {cause}"
-            report.tables.append(TableMetrics(name, "*", status="failed", detail=str(cause)[:500]))
+            # Redacted here, once: the report, its table, the console and the alert reuse it.
+            error = redaction.redact(f"{type(cause).__name__}: {cause}")
+            report.errors[name] = error
+            detail = redaction.redact(str(cause))[:500]
+            report.tables.append(TableMetrics(name, "*", status="failed", detail=detail))
             log.debug("source %s failed", name, exc_info=True)
     report.finished_at = dt.datetime.now(dt.UTC).isoformat()
     report.status = "failed" if report.failed else "ok"

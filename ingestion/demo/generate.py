@@ -18,7 +18,6 @@ import contextlib
 import datetime as dt
 import json
 import logging
-import os
 import random
 import time
 import unicodedata
@@ -328,7 +327,6 @@ def _read_catalog(settings: Settings) -> list[shop.CatalogEntry]:
         return [shop.CatalogEntry(*row) for row in cursor.fetchall()]
 
 
-def default_as_of() -> dt.date:
+def default_as_of(settings: Settings) -> dt.date:
     """Today (UTC) unless CINELAKE_DEMO_AS_OF pins it (tests, reproducible demos)."""
-    pinned = os.environ.get("CINELAKE_DEMO_AS_OF")
-    return dt.date.fromisoformat(pinned) if pinned else dt.datetime.now(dt.UTC).date()
+    return settings.demo_as_of or dt.datetime.now(dt.UTC).date()

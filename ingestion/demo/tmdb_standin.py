@@ -23,7 +23,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import re
 import threading
 import time
@@ -32,6 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from ingestion import redaction
 from ingestion.config import LOOPBACK, PROJECT_ROOT, TMDB_STANDIN_DEFAULT_KEY, load_settings
 
 log = logging.getLogger(__name__)
@@ -225,7 +225,8 @@ def make_handler(catalog: Catalog, faults: Faults, api_key: str) -> type[BaseHTT
         server_version = "cinelake-tmdb-standin/1"
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
-            log.info("%s %s", self.address_string(), format % args)
+            # A client that still sends `?api_key=` must not have it written to our log.
+            log.info("%s %s", self.address_string(), redaction.redact(format % args))
 
         def _send(self, status: int, body: dict | bytes, headers: dict | None = None) -> None:
             payload = (
@@ -324,9 +325,9 @@ def main() -> None:
     parser.add_argument("--demo-dir", type=Path, required=True)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    faults = json.loads(os.environ.get("CINELAKE_TMDB_FAULTS") or "{}")
     settings = load_settings()
-    server = serve(args.port, args.demo_dir, settings.tmdb_standin_key, faults, settings.bind_host)
+    key, faults = settings.tmdb_standin_key, settings.tmdb_faults
+    server = serve(args.port, args.demo_dir, key, faults, settings.bind_host)
     log.info(
         "TMDB stand-in on http://%s:%d/3 (data: %s)", settings.bind_host, args.port, args.demo_dir
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ingestion.config import LOOPBACK, Settings
 from ingestion.services import mariadb, spark_cluster, spark_runtime, spark_thrift, tmdb_standin
-from ingestion.services.process import Daemon, ServiceError
+from ingestion.services.process import Daemon, ServiceError, port_open
 
 __all__ = ["SERVICES", "Service", "ServiceError"]
 
@@ -20,6 +20,7 @@ class Service:
     start: Callable[[Settings], tuple[int, bool]]
     daemons: Callable[[Settings], list[Daemon]]  # the processes `down` stops
     address: Callable[[Settings], str]
+    answers: Callable[[Settings], bool]  # does it answer on its port (status)?
     enabled: Callable[[Settings], bool] = lambda _settings: True
     disabled_reason: str = ""
 
@@ -32,6 +33,7 @@ SERVICES = (
         start=mariadb.start,
         daemons=lambda s: [mariadb.daemon(s)],
         address=lambda s: f"mysql://{LOOPBACK}:{s.mysql_port}/{s.mysql_database}",
+        answers=lambda s: port_open(s.mysql_port),
     ),
     Service(
         name="spark-cluster",
@@ -39,6 +41,7 @@ SERVICES = (
         start=spark_cluster.start,
         daemons=spark_cluster.daemons,
         address=spark_cluster.address,
+        answers=lambda s: port_open(s.spark_master_port) and spark_cluster.alive_workers(s) > 0,
         enabled=spark_cluster.enabled,
         disabled_reason="local mode (`cinelake up --cluster N` starts a standalone cluster)",
     ),
@@ -48,6 +51,7 @@ SERVICES = (
         start=spark_thrift.start,
         daemons=lambda s: [spark_thrift.daemon(s)],
         address=lambda s: f"thrift://{LOOPBACK}:{s.thrift_port}",
+        answers=lambda s: spark_thrift.select_one(s.thrift_port),  # a real `select 1`
     ),
     Service(
         name=tmdb_standin.NAME,
@@ -55,7 +59,8 @@ SERVICES = (
         start=tmdb_standin.start,
         daemons=lambda s: [tmdb_standin.daemon(s)],
         address=lambda s: f"{tmdb_standin.base_url(s)}/3",
+        answers=tmdb_standin.healthy,
         enabled=tmdb_standin.enabled,
-        disabled_reason="TMDB_API_KEY is set, the real API is used instead",
+        disabled_reason="TMDB_ACCESS_TOKEN is set, the real API is used instead",
     ),
 )

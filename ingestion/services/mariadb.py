@@ -13,8 +13,9 @@ import getpass
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
-from ingestion.config import LOOPBACK, Settings
+from ingestion.config import LOOPBACK, Settings, load_settings
 from ingestion.services.process import Daemon, ServiceError, ensure_port_free
 
 NAME = "mariadb"
@@ -27,10 +28,11 @@ def daemon(settings: Settings) -> Daemon:
     return Daemon.of(settings, NAME, cmdline_marker=str(settings.mysql_dir / "data"))
 
 
-def find_binary(name: str) -> str:
+def find_binary(name: str, bindir: Path | None = None) -> str:
     """A MariaDB binary from CINELAKE_MARIADB_BINDIR if set, else from PATH or /usr/sbin."""
-    bindir = os.environ.get("CINELAKE_MARIADB_BINDIR")
-    search_path = bindir or os.pathsep.join([os.environ.get("PATH", ""), *SBIN_DIRS])
+    bindir = bindir if bindir is not None else load_settings().mariadb_bindir
+    default_path = os.pathsep.join([os.environ.get("PATH", ""), *SBIN_DIRS])
+    search_path = str(bindir) if bindir else default_path
     path = shutil.which(name, path=search_path)
     if not path:
         where = f"in CINELAKE_MARIADB_BINDIR={bindir}" if bindir else "on PATH or in /usr/sbin"
@@ -53,7 +55,7 @@ def _initialize(settings: Settings) -> None:
     data_dir = settings.mysql_dir / "data"
     if (data_dir / "mysql").is_dir():
         return
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     result = subprocess.run(
         [
             find_binary("mariadb-install-db"),
@@ -166,8 +168,13 @@ def start(settings: Settings) -> tuple[int, bool]:
         preflight()
         ensure_port_free(settings.mysql_port, "MariaDB", "CINELAKE_MYSQL_PORT")
         _initialize(settings)
-        pid = proc.start(server_command(settings), cwd=settings.mysql_dir)
+        # mariadbd sets its own file modes from UMASK/UMASK_DIR (0660/0700 by default), not
+        # from the process umask: owner-only, like the rest of CINELAKE_HOME.
+        env = {**os.environ, "UMASK": "0600", "UMASK_DIR": "0700"}
+        pid = proc.start(server_command(settings), cwd=settings.mysql_dir, env=env)
         proc.wait_ready(pid, lambda: _ready(settings), settings.start_timeout_s)
+        # It makes its socket world-writable whatever the umask; only its owner may use it.
+        settings.mysql_socket.chmod(0o700)
     run_sql_as_root(settings, bootstrap_sql(settings))
     return pid, started
 

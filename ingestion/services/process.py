@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingestion.errors import CinelakeError
+
 if TYPE_CHECKING:
     from ingestion.config import Settings
 
@@ -28,8 +30,8 @@ log = logging.getLogger(__name__)
 LOG_TAIL_LINES = 30
 
 
-class ServiceError(RuntimeError):
-    """A problem the user can fix; the CLI prints it as one clear message, no traceback."""
+class ServiceError(CinelakeError):
+    """A local service cannot be started or reached; the message says why and what to do."""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ blocks travel between JVMs over the network, as on a real cluster.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import urllib.request
 from pathlib import Path
@@ -49,7 +48,7 @@ def with_running_cluster(settings: Settings) -> Settings:
     if settings.spark_workers > 0:
         return settings
     running = sum(1 for d in daemons(settings)[1:] if d.running_pid() is not None)
-    return dataclasses.replace(settings, spark_workers=running) if running else settings
+    return settings.model_copy(update={"spark_workers": running}) if running else settings
 
 
 def master_url(settings: Settings) -> str:

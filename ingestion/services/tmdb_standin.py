@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import urllib.request
 
@@ -14,9 +13,9 @@ NAME = "tmdb-standin"
 MODULE = "ingestion.demo.tmdb_standin"
 
 
-def enabled(_settings: Settings) -> bool:
-    """With a real TMDB key, ingestion calls the real API and no stand-in runs."""
-    return not os.environ.get("TMDB_API_KEY")
+def enabled(settings: Settings) -> bool:
+    """With a real TMDB token, ingestion calls the real API and no stand-in runs."""
+    return not settings.uses_real_tmdb
 
 
 def daemon(settings: Settings) -> Daemon:

@@ -2,7 +2,7 @@
 
 The client retries what is worth retrying: HTTP 429 (sleeping the `Retry-After` it was given,
 capped), 5xx, timeouts, connection errors and bodies that are not valid JSON, with bounded
-exponential backoff. Anything else (401 for a bad key, 400 for a bad page), or a retryable
+exponential backoff. Anything else (401 for a bad token, 400 for a bad page), or a retryable
 failure that persists, raises TmdbError with the endpoint, the page and the last answer: the
 run fails and, because the whole extraction happens before anything is written, no partial day
 reaches bronze.
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import dlt
 import requests
 
+from ingestion.config import REAL_TMDB_URL, TMDB_MAX_PAGE
+
 log = logging.getLogger(__name__)
 
-REAL_API_URL = "https://api.themoviedb.org/3"
-MAX_PAGE = 500  # the API refuses pages beyond 500
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 
 
@@ -43,12 +43,17 @@ class RetryPolicy:
 
 
 class TmdbClient:
-    def __init__(self, base_url: str, api_key: str, policy: RetryPolicy | None = None,
+    """GETs with retries. The credential is TMDB's API Read Access Token, sent as
+    `Authorization: Bearer`: a v3 `api_key` query parameter would put it in every URL, and
+    from there in every error text, log line and access log."""
+
+    def __init__(self, base_url: str, token: str, policy: RetryPolicy | None = None,
                  sleep=time.sleep):  # fmt: skip
         self.base_url = base_url.rstrip("/")
-        self.api_key = api_key
         self.policy = policy or RetryPolicy()
         self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+        self.session.headers["Accept"] = "application/json"
         self.sleep = sleep
         self.retries = 0
 
@@ -62,7 +67,7 @@ class TmdbClient:
             try:
                 response = self.session.get(
                     f"{self.base_url}{path}",
-                    params={**params, "api_key": self.api_key},
+                    params=params,
                     timeout=policy.timeout_s,
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
@@ -95,18 +100,18 @@ class TmdbClient:
 
 @dlt.source(name="tmdb", max_table_nesting=0)  # genre_ids stay a list in one column
 def tmdb(
-    base_url: str = REAL_API_URL,
-    api_key: str = dlt.secrets.value,
+    base_url: str = REAL_TMDB_URL,
+    access_token: str = dlt.secrets.value,
     genre_ids: list[int] = (27,),  # noqa: B006 - a tuple, not mutated
     language: str = "pt-BR",
-    max_pages: int = MAX_PAGE,
+    max_pages: int = TMDB_MAX_PAGE,
     extracted_at: dt.datetime | None = None,
     client: TmdbClient | None = None,
 ):
     """Genre names and the discover pages of each genre, stamped with the extraction time."""
-    if not 1 <= max_pages <= MAX_PAGE:
-        raise ValueError(f"max_pages must be between 1 and {MAX_PAGE}, got {max_pages}")
-    client = client or TmdbClient(base_url, api_key)
+    if not 1 <= max_pages <= TMDB_MAX_PAGE:
+        raise ValueError(f"max_pages must be between 1 and {TMDB_MAX_PAGE}, got {max_pages}")
+    client = client or TmdbClient(base_url, access_token)
     extracted_at = extracted_at or dt.datetime.now(dt.UTC)
     stamp = {"_language": language, "_extracted_at": extracted_at}
 

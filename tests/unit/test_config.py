@@ -26,7 +26,7 @@ def test_environment_overrides(monkeypatch, tmp_path):
 
 def test_non_numeric_port_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("CINELAKE_MYSQL_PORT", "three-three-oh-seven")
-    with pytest.raises(ValueError, match="CINELAKE_MYSQL_PORT must be an integer"):
+    with pytest.raises(ValueError, match="CINELAKE_MYSQL_PORT=.three-three-oh-seven.: must be an integer from 1 to 65535"):
         load_settings()
 
 
