@@ -43,7 +43,7 @@ SHOP_TABLES = (
 LAKE_SCHEMES = ("file", "s3")  # what dlt's filesystem destination and Spark both read here
 MEMORY = r"^\d+[kmgtKMGT]?$"  # a JVM memory size: 512m, 2g
 MEMORY_WORDS = "a memory size: a number with k, m, g or t (512m, 2g)"
-IDENTIFIER_WORDS = "a name of letters, digits and _ (not starting with a digit)"
+IDENTIFIER_WORDS = "an identifier: letters, digits and _, not starting with a digit"
 
 
 class SettingsError(UsageError):
@@ -87,7 +87,7 @@ class Settings(BaseSettings):
     lake_url: str = Field(
         "",
         description="lake root: a local path or `s3://bucket/prefix`; default `<home>/lake`",
-        **_env("CINELAKE_LAKE_URL", section="state"),
+        **_env("CINELAKE_LAKE_URL", section="state", accepts="path or `s3://` URL"),
     )
     load_date: dt.date | None = Field(
         None,
@@ -103,12 +103,12 @@ class Settings(BaseSettings):
         "",
         description="salt of the customer e-mail hash; default a random one made on first use "
         "in `<home>/secrets/pii_salt`",
-        **_env("CINELAKE_PII_SALT", secret=True, section="state"),
+        **_env("CINELAKE_PII_SALT", secret=True, section="state", accepts="16+ characters"),
     )
     aws_endpoint_url: str = Field(
         "",
         description="S3-compatible endpoint for an `s3://` lake (boto3's own variable)",
-        **_env("AWS_ENDPOINT_URL", section="state"),
+        **_env("AWS_ENDPOINT_URL", section="state", accepts="http(s) URL"),
     )
     csv_movies_path: Path | None = Field(
         None,
@@ -126,7 +126,7 @@ class Settings(BaseSettings):
     bind_host: str = Field(
         LOOPBACK,
         description="address the TMDB stand-in and the docs server listen on (an IP address)",
-        **_env("CINELAKE_BIND_HOST", section="services"),
+        **_env("CINELAKE_BIND_HOST", section="services", accepts="IP address"),
     )
     start_timeout_s: int = Field(
         180,
@@ -300,35 +300,35 @@ class Settings(BaseSettings):
         "",
         description="your own MySQL instead of the local one: "
         "`mysql+pymysql://user:password@host:port/db`",
-        **_env("CINELAKE_SHOP_URL", secret=True, section="mysql"),
+        **_env("CINELAKE_SHOP_URL", secret=True, section="mysql", accepts="MySQL URL"),
     )
     shop_tables: tuple[str, ...] = Field(
         SHOP_TABLES,
         description="comma list of shop tables to ingest",
-        **_env("CINELAKE_SHOP_TABLES", section="mysql"),
+        **_env("CINELAKE_SHOP_TABLES", section="mysql", accepts="comma list of names"),
     )
     # -- TMDB ----------------------------------------------------------------------------------
     tmdb_access_token: str = Field(
         "",
         description="TMDB API Read Access Token: use the real API (sent as `Authorization: "
         "Bearer`, never in a URL); unset: the local stand-in",
-        **_env("TMDB_ACCESS_TOKEN", secret=True, section="tmdb"),
+        **_env("TMDB_ACCESS_TOKEN", secret=True, section="tmdb", accepts="token"),
     )
     tmdb_legacy_api_key: str = Field(
         "",
         exclude=True,
         description="refused: a v3 API key travels in URLs; set TMDB_ACCESS_TOKEN instead",
-        **_env("TMDB_API_KEY", secret=True, section="tmdb"),
+        **_env("TMDB_API_KEY", secret=True, section="tmdb", accepts="nothing"),
     )
     tmdb_standin_key: str = Field(
         TMDB_STANDIN_DEFAULT_KEY,
         description="the token the local stand-in accepts",
-        **_env("CINELAKE_TMDB_STANDIN_KEY", secret=True, section="tmdb"),
+        **_env("CINELAKE_TMDB_STANDIN_KEY", secret=True, section="tmdb", accepts="token"),
     )
     tmdb_base_url_value: str = Field(
         "",
         description="TMDB base URL (`http(s)://host/3`); default the real API or the stand-in",
-        **_env("CINELAKE_TMDB_BASE_URL", section="tmdb"),
+        **_env("CINELAKE_TMDB_BASE_URL", section="tmdb", accepts="http(s) URL"),
     )
     tmdb_port: Port = Field(
         8780, description="TMDB stand-in port", **_env("CINELAKE_TMDB_PORT", section="tmdb")
@@ -336,7 +336,7 @@ class Settings(BaseSettings):
     tmdb_genre_ids: tuple[int, ...] = Field(
         (27,),
         description="comma list of TMDB genre ids to discover (27: horror)",
-        **_env("CINELAKE_TMDB_GENRES", section="tmdb"),
+        **_env("CINELAKE_TMDB_GENRES", section="tmdb", accepts="comma list of integers"),
     )
     tmdb_language: str = Field(
         "pt-BR",
@@ -362,7 +362,7 @@ class Settings(BaseSettings):
     alert_webhook: str = Field(
         "",
         description="Slack-compatible webhook (`https://...`) a failed ingestion posts to",
-        **_env("CINELAKE_ALERT_WEBHOOK", secret=True, section="alerts"),
+        **_env("CINELAKE_ALERT_WEBHOOK", secret=True, section="alerts", accepts="http(s) URL"),
     )
 
     # -- checks ------------------------------------------------------------------------------
@@ -603,3 +603,71 @@ def _accepted(info: Any, error: Any) -> str:
     if kind == "string_pattern_mismatch":
         return f"must be {(info.json_schema_extra or {}).get('accepts') or info.description}"
     return str(error["msg"]).removeprefix("Value error, ")
+
+
+SECTIONS = {
+    "state": "State, lake and sources",
+    "services": "Local services",
+    "spark": "Spark",
+    "dbt": "dbt's profile (read by `profiles/profiles.yml` through `env_var()`)",
+    "mysql": "MySQL shop",
+    "tmdb": "TMDB",
+    "alerts": "Alerts",
+}
+
+
+def _kind(info: Any) -> str:
+    """The accepted values of a field, in words, for the README's table."""
+    low = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+    annotation = str(info.annotation)
+    extra = info.json_schema_extra or {}
+    secret = " (secret)" if extra.get("secret") else ""
+    if extra.get("accepts"):
+        return extra["accepts"].split(": ")[0] + secret
+    if low is not None:
+        return f"integer {low}-{high}"
+    if "date" in annotation:
+        return "date `YYYY-MM-DD`"
+    if "bool" in annotation:
+        return "`1` or `0`"
+    if "dict" in annotation:
+        return "JSON object"
+    if "Path" in annotation:
+        return "path"
+    return "text" + secret
+
+
+def settings_markdown() -> str:
+    """The README's settings table, generated from the fields (`python -m ingestion.config`)."""
+    rows: dict[str, list[str]] = {section: [] for section in SECTIONS}
+    for info in Settings.model_fields.values():
+        extra = info.json_schema_extra or {}
+        default = info.default
+        if default in ("", None, {}) or extra["env"] == "TMDB_API_KEY":
+            shown = "unset"
+        elif isinstance(default, bool):
+            shown = f"`{int(default)}`"
+        elif isinstance(default, tuple):
+            shown = "`" + ",".join(map(str, default)) + "`"
+        elif isinstance(default, Path):
+            shown = "`" + str(default).replace(str(PROJECT_ROOT), "<project>") + "`"
+        else:
+            shown = f"`{default}`"
+        rows[extra["section"]].append(
+            f"| `{extra['env']}` | {_kind(info)} | {shown} | {info.description} |"
+        )
+    parts = []
+    for section, title in SECTIONS.items():
+        parts += [
+            f"**{title}**",
+            "",
+            "| variable | accepts | default | meaning |",
+            "|---|---|---|---|",
+        ]
+        parts += [*rows[section], ""]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(settings_markdown(), end="")
