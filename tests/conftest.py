@@ -34,7 +34,7 @@ def stack_env(home: Path) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("CINELAKE_", "DBT_")) and k != "TMDB_API_KEY"
+        if not k.startswith(("CINELAKE_", "DBT_", "TMDB_"))
     }
     env.update(
         CINELAKE_HOME=str(home),

@@ -43,11 +43,20 @@ def test_down_stops_every_process_it_started(tmp_path):
         stack.cinelake("down", check=False)
 
 
-def test_with_a_real_tmdb_key_the_stand_in_is_not_used(tmp_path):
+def test_with_a_real_tmdb_token_the_stand_in_is_not_used(tmp_path):
     stack = Stack(home=tmp_path, env=stack_env(tmp_path))
-    stack.env["TMDB_API_KEY"] = "a-real-key"
+    stack.env["TMDB_ACCESS_TOKEN"] = "a-real-token"
     status = stack.cinelake("status", check=False).stdout
-    assert "tmdb-standin    not used: TMDB_API_KEY is set, the real API is used instead" in status
+    assert "tmdb-standin    not used: TMDB_ACCESS_TOKEN is set, the real API is used" in status
+
+
+def test_a_v3_tmdb_api_key_is_refused_with_the_way_out(tmp_path):
+    stack = Stack(home=tmp_path, env=stack_env(tmp_path))
+    stack.env["TMDB_API_KEY"] = "a-v3-key-in-every-url"
+    result = stack.cinelake("status", check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "set TMDB_ACCESS_TOKEN" in result.stderr
+    assert "a-v3-key-in-every-url" not in result.stderr
 
 
 def assert_one_clear_error(result, *needles: str) -> None:

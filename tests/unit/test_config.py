@@ -1,10 +1,12 @@
-"""Settings come from the environment, with development defaults."""
+"""Settings come from the environment, with development defaults; every bad value is one
+clear error naming the variable, never a traceback; the README lists every variable."""
 
 from __future__ import annotations
 
 import pytest
 
-from ingestion.config import load_settings
+from ingestion import cli
+from ingestion.config import PROJECT_ROOT, Settings, load_settings, settings_markdown
 from ingestion.services.mariadb import bootstrap_sql
 
 
@@ -26,7 +28,8 @@ def test_environment_overrides(monkeypatch, tmp_path):
 
 def test_non_numeric_port_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("CINELAKE_MYSQL_PORT", "three-three-oh-seven")
-    with pytest.raises(ValueError, match="CINELAKE_MYSQL_PORT=.three-three-oh-seven.: must be an integer from 1 to 65535"):
+    expected = "CINELAKE_MYSQL_PORT='three-three-oh-seven': must be an integer from 1 to 65535"
+    with pytest.raises(ValueError, match=expected):
         load_settings()
 
 
@@ -35,3 +38,118 @@ def test_bootstrap_sql_escapes_passwords(monkeypatch):
     sql = bootstrap_sql(load_settings())
     assert "identified by 'it\\'s\\\\secret'" in sql
     assert "grant select, show view on `shop`.* to 'etl'@'127.0.0.1'" in sql
+
+
+# A value each variable must refuse. Variables that accept any text (user names, paths, free
+# strings) have none: they are listed in FREE_TEXT, and a new variable must be in one of both.
+BAD_VALUES = {
+    "CINELAKE_LAKE_URL": "ftp://example.org/lake",
+    "CINELAKE_LOAD_DATE": "2026-13-45",
+    "CINELAKE_DEMO_AS_OF": "yesterday",
+    "CINELAKE_PII_SALT": "short'salt",
+    "AWS_ENDPOINT_URL": "minio:9000",
+    "CINELAKE_BIND_HOST": "localhost.example",
+    "CINELAKE_START_TIMEOUT": "0",
+    "CINELAKE_DOCS_PORT": "99999",
+    "CINELAKE_PROGRESS": "maybe",
+    "CINELAKE_THRIFT_PORT": "-1",
+    "CINELAKE_SPARK_UI_PORT": "port",
+    "CINELAKE_SPARK_DRIVER_MEMORY": "lots",
+    "CINELAKE_SPARK_SHUFFLE_PARTITIONS": "0",
+    "CINELAKE_SPARK_WORKERS": "-2",
+    "CINELAKE_SPARK_MASTER_PORT": "65536",
+    "CINELAKE_SPARK_MASTER_UI_PORT": "8080.5",
+    "CINELAKE_SPARK_WORKER_CORES": "0",
+    "CINELAKE_SPARK_WORKER_MEMORY": "1 gigabyte",
+    "CINELAKE_SPARK_EXECUTOR_MEMORY": "-1g",
+    "CINELAKE_DBT_TARGET": "prod",
+    "CINELAKE_DBT_SCHEMA": "gold; drop",
+    "CINELAKE_DBT_THREADS": "0",
+    "CINELAKE_DBT_POLL_INTERVAL": "0.5",
+    "CINELAKE_MYSQL_PORT": "3306x",
+    "CINELAKE_MYSQL_DATABASE": "shop-db",
+    "CINELAKE_SHOP_URL": "postgres://etl:pw@db/shop",
+    "CINELAKE_SHOP_TABLES": ",",
+    "TMDB_API_KEY": "a-v3-key",
+    "CINELAKE_TMDB_BASE_URL": "api.themoviedb.org/3",
+    "CINELAKE_TMDB_PORT": "80000",
+    "CINELAKE_TMDB_GENRES": "horror",
+    "CINELAKE_TMDB_LANGUAGE": "portuguese",
+    "CINELAKE_TMDB_MAX_PAGES": "501",
+    "CINELAKE_TMDB_FAULTS": "{slow_every: 3}",
+    "CINELAKE_ALERT_WEBHOOK": "hooks.slack.com/services/T0/B0/x",
+}
+FREE_TEXT = {
+    "CINELAKE_HOME",
+    "CINELAKE_CSV_MOVIES",
+    "CINELAKE_CSV_SERIES",
+    "DBT_TARGET_PATH",
+    "CINELAKE_THRIFT_HOST",
+    "CINELAKE_THRIFT_USER",
+    "CINELAKE_MYSQL_HOST",
+    "CINELAKE_MYSQL_OWNER_USER",
+    "CINELAKE_MYSQL_OWNER_PASSWORD",
+    "CINELAKE_MYSQL_ETL_USER",
+    "CINELAKE_MYSQL_ETL_PASSWORD",
+    "CINELAKE_MARIADB_BINDIR",
+    "TMDB_ACCESS_TOKEN",
+    "CINELAKE_TMDB_STANDIN_KEY",
+}
+ENV_NAMES = [info.json_schema_extra["env"] for info in Settings.model_fields.values()]
+
+
+def test_every_variable_is_either_checked_here_or_free_text():
+    assert set(ENV_NAMES) == set(BAD_VALUES) | FREE_TEXT
+    assert not set(BAD_VALUES) & FREE_TEXT
+
+
+@pytest.mark.parametrize("name", sorted(BAD_VALUES))
+def test_a_bad_value_is_one_line_naming_the_variable_with_exit_2(name, monkeypatch, capsys):
+    monkeypatch.setenv(name, BAD_VALUES[name])
+    status = cli.main(["status"])
+    out, err = capsys.readouterr()
+    assert status == 2, (out, err)
+    assert err.startswith(f"cinelake: error: bad setting: {name}=") and err.count("\n") == 1
+    assert "Traceback" not in err + out
+    secret = Settings.model_fields[
+        next(n for n, f in Settings.model_fields.items() if f.json_schema_extra["env"] == name)
+    ].json_schema_extra["secret"]
+    # A secret's value is never echoed, not even a wrong one.
+    assert (BAD_VALUES[name] in err) is not secret
+
+
+def test_a_usage_error_exits_2_and_bare_cinelake_prints_help(capsys):
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["docs", "--port", "99999"])
+    assert exited.value.code == 2
+    assert "a TCP port, 1-65535, not '99999'" in capsys.readouterr().err
+    assert cli.main([]) == 0
+    assert "usage: cinelake" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--version"])
+    assert exited.value.code == 0 and capsys.readouterr().out.startswith("cinelake ")
+
+
+def test_secrets_are_not_in_the_settings_repr(monkeypatch):
+    monkeypatch.setenv("CINELAKE_MYSQL_ETL_PASSWORD", "pw-in-repr-test")
+    monkeypatch.setenv("TMDB_ACCESS_TOKEN", "token-in-repr-test")
+    settings = load_settings()
+    assert "pw-in-repr-test" not in repr(settings) + str(settings)
+    assert "token-in-repr-test" not in repr(settings)
+    assert {"pw-in-repr-test", "token-in-repr-test"} <= set(settings.secret_values())
+
+
+def test_the_pii_salt_is_random_private_and_stable(monkeypatch, tmp_path):
+    monkeypatch.setenv("CINELAKE_HOME", str(tmp_path))
+    monkeypatch.delenv("CINELAKE_PII_SALT", raising=False)
+    salt = load_settings().pii_salt
+    assert len(salt) == 64 and load_settings().pii_salt == salt
+    assert (tmp_path / "secrets" / "pii_salt").stat().st_mode & 0o077 == 0
+    assert load_settings(CINELAKE_PII_SALT="x" * 20).pii_salt == "x" * 20
+
+
+def test_the_readme_lists_every_setting_as_generated():
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    assert settings_markdown() in readme, (
+        "README settings table is stale: python -m ingestion.config"
+    )
