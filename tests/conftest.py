@@ -31,11 +31,7 @@ def free_port() -> int:
 
 def stack_env(home: Path) -> dict[str, str]:
     """Environment of an isolated stack: own state directory, own free ports."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("CINELAKE_", "DBT_", "TMDB_"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CINELAKE_", "DBT_", "TMDB_"))}
     env.update(
         CINELAKE_HOME=str(home),
         CINELAKE_THRIFT_PORT=str(free_port()),
