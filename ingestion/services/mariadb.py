@@ -69,6 +69,7 @@ def _initialize(settings: Settings) -> None:
         capture_output=True,
         text=True,
         check=False,
+        env=_owner_only_env(),
     )
     if result.returncode != 0:
         shutil.rmtree(
@@ -78,6 +79,12 @@ def _initialize(settings: Settings) -> None:
             "mariadb-install-db failed to create the data directory:\n"
             + (result.stderr or result.stdout)[-2000:]
         )
+
+
+def _owner_only_env() -> dict[str, str]:
+    """mariadbd sets its files' modes from UMASK/UMASK_DIR (0660/0700 by default), not from
+    the process umask: owner-only, like the rest of CINELAKE_HOME."""
+    return {**os.environ, "UMASK": "0600", "UMASK_DIR": "0700"}
 
 
 def server_command(settings: Settings) -> list[str]:
@@ -168,10 +175,7 @@ def start(settings: Settings) -> tuple[int, bool]:
         preflight()
         ensure_port_free(settings.mysql_port, "MariaDB", "CINELAKE_MYSQL_PORT")
         _initialize(settings)
-        # mariadbd sets its own file modes from UMASK/UMASK_DIR (0660/0700 by default), not
-        # from the process umask: owner-only, like the rest of CINELAKE_HOME.
-        env = {**os.environ, "UMASK": "0600", "UMASK_DIR": "0700"}
-        pid = proc.start(server_command(settings), cwd=settings.mysql_dir, env=env)
+        pid = proc.start(server_command(settings), cwd=settings.mysql_dir, env=_owner_only_env())
         proc.wait_ready(pid, lambda: _ready(settings), settings.start_timeout_s)
         # It makes its socket world-writable whatever the umask; only its owner may use it.
         settings.mysql_socket.chmod(0o700)

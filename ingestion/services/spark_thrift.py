@@ -43,6 +43,9 @@ def submit_command(settings: Settings) -> list[str]:
         "spark.ui.port": str(settings.spark_ui_port),
         "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
         "spark.sql.adaptive.enabled": "true",
+        # Hadoop's local file system chmods what it writes with its own umask (022), not the
+        # process's: silver and gold hold customer data, so owner-only, like CINELAKE_HOME.
+        "spark.hadoop.fs.permissions.umask-mode": "077",
         # MySQL DATETIMEs are UTC (the shop runs with time zone +00:00); bronze declares them
         # as timestamps, read in this session time zone.
         "spark.sql.session.timeZone": "UTC",
