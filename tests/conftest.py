@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -41,6 +42,9 @@ def stack_env(home: Path) -> dict[str, str]:
         CINELAKE_SPARK_MASTER_PORT=str(free_port()),
         CINELAKE_SPARK_MASTER_UI_PORT=str(free_port()),
         CINELAKE_DBT_TARGET="ci",
+        # Known fake secrets, so that tests can search every artifact for them.
+        CINELAKE_TMDB_STANDIN_KEY=f"fake-tmdb-token-{secrets.token_hex(8)}",
+        CINELAKE_PII_SALT=f"fake-pii-salt-{secrets.token_hex(8)}",
         DBT_PROFILES_DIR=str(PROJECT_ROOT / "profiles"),
         DBT_TARGET_PATH=str(home / "dbt-target"),
         DBT_LOG_PATH=str(home / "dbt-logs"),

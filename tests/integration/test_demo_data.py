@@ -159,11 +159,10 @@ def test_columns_have_the_types_a_real_service_uses(stack, demo):
 
 def test_stand_in_serves_the_generated_movies(stack, demo):
     tmdb = demo["manifest"]["tmdb"]
-    url = (
-        f"http://127.0.0.1:{stack.tmdb_port}/3/discover/movie?api_key=cinelake-demo-key"
-        "&with_genres=27&language=pt-BR"
-    )
-    with urllib.request.urlopen(url) as response:
+    url = f"http://127.0.0.1:{stack.tmdb_port}/3/discover/movie?with_genres=27&language=pt-BR"
+    token = stack.env["CINELAKE_TMDB_STANDIN_KEY"]
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request) as response:
         page = json.load(response)
     assert page["total_results"] == tmdb["horror_movies"] > 0
     assert len(page["results"]) == min(20, tmdb["horror_movies"])
