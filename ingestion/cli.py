@@ -151,6 +151,15 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_FAILURE if report.failed else 0
 
 
+def cmd_sql(settings: Settings, args: argparse.Namespace) -> int:
+    from ingestion import sql_client
+
+    columns, rows = sql_client.run(settings, args.statement)
+    if columns:
+        (sql_client.print_csv if args.csv else sql_client.print_table)(columns, rows)
+    return 0
+
+
 def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
     from ingestion import docs_site
 
@@ -225,6 +234,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("source", nargs="?", default="all", choices=("csv", "tmdb", "shop", "all"))
     ingest.set_defaults(func=cmd_ingest)
+    sql = commands.add_parser(
+        "sql",
+        help="run one SQL statement through the Spark Thrift server and print its rows",
+        description="Query bronze, silver and gold from a terminal, e.g. cinelake sql "
+        '"select primary_title, title_type from gold.dim_title limit 10"',
+    )
+    sql.add_argument("statement", help="one Spark SQL statement")
+    sql.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    sql.set_defaults(func=cmd_sql)
     docs = commands.add_parser(
         "docs",
         help="serve the generated dbt docs site (after dbt docs generate) on 127.0.0.1, or "
