@@ -39,6 +39,28 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _env_share(name: str, default: float) -> float:
+    """A fraction between 0 and 1 (a share of rows), e.g. 0.2."""
+    raw = _env(name, str(default))
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value <= 1.0:  # also rejects nan
+        raise ValueError(
+            f"{name} must be a number between 0 and 1 (a share, e.g. 0.2), got {raw!r}"
+        )
+    return value
+
+
+def _env_seconds(name: str, default: int) -> int:
+    """A whole number of seconds, 0 or more."""
+    value = _env_int(name, default)
+    if value < 0:
+        raise ValueError(f"{name} must be a whole number of seconds, 0 or more, got {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where state lives and which loopback ports the local services use."""
@@ -81,6 +103,13 @@ class Settings:
     tmdb_language: str
     tmdb_max_pages: int
     alert_webhook: str
+    # Robustness of ingestion (no single row stops it, late rows land); see README "Ingestion".
+    # A CSV file whose rejected share of lines is above this fails its source and alerts; a
+    # file with every line rejected always does, whatever the value.
+    reject_rate_max: float
+    # The shop's incremental load re-reads this many seconds behind its updated_at cursor,
+    # so rows committed late (long transactions, lagging replicas) still land. 0: no window.
+    shop_lag_s: int
 
     @property
     def shop_url(self) -> str:
@@ -183,6 +212,9 @@ def load_settings() -> Settings:
         tmdb_language=_env("CINELAKE_TMDB_LANGUAGE", "pt-BR"),
         tmdb_max_pages=_env_int("CINELAKE_TMDB_MAX_PAGES", 500),
         alert_webhook=_env("CINELAKE_ALERT_WEBHOOK", ""),
+        # Robustness of ingestion: reject-rate alarm and late-row window.
+        reject_rate_max=_env_share("CINELAKE_REJECT_RATE_MAX", 0.2),
+        shop_lag_s=_env_seconds("CINELAKE_SHOP_LAG_SECONDS", 3600),
     )
 
 

@@ -35,3 +35,24 @@ def test_bootstrap_sql_escapes_passwords(monkeypatch):
     sql = bootstrap_sql(load_settings())
     assert "identified by 'it\\'s\\\\secret'" in sql
     assert "grant select, show view on `shop`.* to 'etl'@'127.0.0.1'" in sql
+
+
+def test_robustness_settings_have_defaults(monkeypatch):
+    for name in ("CINELAKE_REJECT_RATE_MAX", "CINELAKE_SHOP_LAG_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    assert (settings.reject_rate_max, settings.shop_lag_s) == (0.2, 3600)
+
+
+@pytest.mark.parametrize("raw", ["1.5", "-0.1", "twenty percent", "nan"])
+def test_reject_rate_max_must_be_a_share(monkeypatch, raw):
+    monkeypatch.setenv("CINELAKE_REJECT_RATE_MAX", raw)
+    with pytest.raises(ValueError, match=f"CINELAKE_REJECT_RATE_MAX must be .*{raw!r}"):
+        load_settings()
+
+
+@pytest.mark.parametrize(("raw", "message"), [("-60", "0 or more"), ("1h", "an integer")])
+def test_shop_lag_must_be_seconds(monkeypatch, raw, message):
+    monkeypatch.setenv("CINELAKE_SHOP_LAG_SECONDS", raw)
+    with pytest.raises(ValueError, match=f"CINELAKE_SHOP_LAG_SECONDS must be .*{message}"):
+        load_settings()
