@@ -6,6 +6,7 @@ extracts and normalizes everything first; only then is anything written to the l
 failing source leaves no partial data (its pending package is dropped). Per source:
 
 - csv  appends; content already loaded (same SHA-256) is skipped (see sources/csv_files.py).
+       A file whose rejected share trips the alarm (ingestion/reject_rate.py) fails the source.
 - tmdb is a daily snapshot: the day's partitions of its tables are replaced, never doubled.
 - shop appends what changed since the last run (incremental on updated_at).
 
@@ -25,13 +26,14 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import dlt
 import pendulum
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingestion import alerts, lake
+from ingestion import alerts, lake, reject_rate
 from ingestion.config import Settings
 from ingestion.sources import csv_files, shop, tmdb
 
@@ -152,7 +154,7 @@ def _run_source(
     seconds = round(time.monotonic() - began, 2)
     for metric in metrics:
         metric.seconds = seconds
-        if load_id and metric.status == "ok":
+        if load_id and metric.status != "skipped":  # a tripped file did land its rows
             metric.bytes = _landed_bytes(settings, source_name, metric.table, day, load_id)
     return metrics
 
@@ -182,6 +184,7 @@ def _csv(settings: Settings, loaded_at: dt.datetime):
             else:
                 reasons = sorted(file_counts.reasons.items())
                 metric.detail = ", ".join(f"{k}={v}" for k, v in reasons)
+            _judge_reject_rate(metric, file_counts, settings.reject_rate_max)
             metrics.append(metric)
         landed = sum(c.landed for c in counts.values())
         if landed != sum(n for t, n in row_counts.items() if t != csv_files.REJECTS_TABLE):
@@ -189,6 +192,36 @@ def _csv(settings: Settings, loaded_at: dt.datetime):
         return metrics
 
     return source, to_metrics
+
+
+def _judge_reject_rate(
+    metric: TableMetrics, file_counts: csv_files.FileCounts, rate_max: float
+) -> None:
+    """Fail the file's metric when its rejected share trips the alarm.
+
+    The rows and rejects of a tripped file stay in bronze (the rejects are the evidence, and
+    the rows are marked by their `_source_sha256`), and its checksum stays recorded, so the
+    same content is never landed twice. The alarm is not lost with it: a re-run judges the
+    skipped content by the counts the state kept, and fails again until the file is replaced
+    (or CINELAKE_REJECT_RATE_MAX is raised above its share, a deliberate acceptance).
+    """
+    name = Path(file_counts.path).name
+    if file_counts.skipped:
+        before = file_counts.loaded_before
+        if before is None or before.lines_in is None or before.rejected is None:
+            return  # loaded before counts were kept: it passed the rules of its day
+        rate = reject_rate.RejectRate(before.lines_in, before.rejected)
+        where = f"loaded at {before.loaded_at}, not loaded again"
+    else:
+        rate = reject_rate.RejectRate(file_counts.lines_in, file_counts.rejected)
+        where = "its parsed rows and its rejects are in bronze, not loaded again"
+    if not rate.trips(rate_max):
+        return
+    metric.status = "failed"
+    metric.detail = (
+        f"{name}: {rate.describe(rate_max)}; content {file_counts.sha256[:12]} {where}; "
+        "replace the file (see csv/rejects for the lines and reasons)"
+    )
 
 
 def _tmdb(settings: Settings, loaded_at: dt.datetime):
@@ -235,9 +268,18 @@ def run(settings: Settings, sources: tuple[str, ...] = SOURCES) -> RunReport:
         builder, replace_day = BUILDERS[name]
         log.info("ingesting %s into %s", name, lake.bronze_url(settings.lake_url, name))
         try:
-            report.tables += _run_source(
-                settings, name, lambda b=builder: b(settings, started), day, replace_day
+            metrics = _run_source(
+                settings,
+                name,
+                lambda b=builder: b(settings, started),
+                day,
+                replace_day,
             )
+            report.tables += metrics
+            # A table can fail without an exception (the reject-rate alarm): its source fails.
+            failed = [m.detail for m in metrics if m.status == "failed"]
+            if failed:
+                report.errors[name] = "; ".join(failed)
         except Exception as exc:  # noqa: BLE001 - reported per source, run continues
             cause = _root_cause(exc)
             report.errors[name] = f"{type(cause).__name__}: {cause}"
