@@ -8,7 +8,8 @@ failing source leaves no partial data (its pending package is dropped). Per sour
 - csv  appends; content already loaded (same SHA-256) is skipped (see sources/csv_files.py).
        A file whose rejected share trips the alarm (ingestion/reject_rate.py) fails the source.
 - tmdb is a daily snapshot: the day's partitions of its tables are replaced, never doubled.
-- shop appends what changed since the last run (incremental on updated_at).
+- shop appends what changed since the last run (incremental on updated_at), re-reading a lag
+       window behind the cursor so late-committed rows land (see sources/shop.py).
 
 Every run writes a report (per source and table: rows in, landed, rejected, bytes, seconds,
 status) to `$CINELAKE_HOME/runs/<run id>.json` and to the bronze table `ops/ingestion_runs`,
@@ -24,9 +25,10 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import dlt
 import pendulum
@@ -52,6 +54,10 @@ class TableMetrics:
     rows_in: int = 0
     rows_landed: int = 0
     rows_rejected: int = 0
+    # Of rows_landed, those at or before the previous run's cursor (shop's lag window): mostly
+    # rows read and appended again, plus any late row landing for the first time (telling them
+    # apart would mean reading bronze). Rows past the cursor = landed - lag window.
+    rows_lag_window: int = 0
     bytes: int = 0
     seconds: float = 0.0
     status: str = "ok"  # ok | skipped | failed
@@ -120,7 +126,9 @@ def _landed_bytes(settings: Settings, source: str, table: str, day: dt.date, loa
 def _run_source(
     settings: Settings,
     source_name: str,
-    build: Callable[[], tuple[object, Callable[[dict[str, int]], list[TableMetrics]]]],
+    build: Callable[
+        [Mapping[str, Any]], tuple[object, Callable[[dict[str, int]], list[TableMetrics]]]
+    ],
     day: dt.date,
     replace_day: bool = False,
 ) -> list[TableMetrics]:
@@ -130,7 +138,7 @@ def _run_source(
     pipeline.abort_packages()  # never finish a previous failed run's package
     spark_dirs = lake.release_dataset_dir(settings.lake_url, source_name)
     try:
-        source, to_metrics = build()
+        source, to_metrics = build(pipeline.state)  # the state before this run
         pipeline.extract(source, loader_file_format="parquet")
         normalize_info = pipeline.normalize()
         row_counts = {
@@ -159,7 +167,7 @@ def _run_source(
     return metrics
 
 
-def _csv(settings: Settings, loaded_at: dt.datetime):
+def _csv(settings: Settings, loaded_at: dt.datetime, _state: Mapping[str, Any]):
     counts: dict[str, csv_files.FileCounts] = {}
     paths = {"movies": settings.csv_movies_path, "series": settings.csv_series_path}
     for table, path in paths.items():
@@ -224,7 +232,7 @@ def _judge_reject_rate(
     )
 
 
-def _tmdb(settings: Settings, loaded_at: dt.datetime):
+def _tmdb(settings: Settings, loaded_at: dt.datetime, _state: Mapping[str, Any]):
     api_key = settings.tmdb_api_key or settings.tmdb_standin_key
     source = tmdb.tmdb(
         base_url=settings.tmdb_base_url, api_key=api_key, genre_ids=list(settings.tmdb_genre_ids),
@@ -237,16 +245,31 @@ def _tmdb(settings: Settings, loaded_at: dt.datetime):
     return source, to_metrics
 
 
-def _shop(settings: Settings, loaded_at: dt.datetime):
+def _shop(settings: Settings, loaded_at: dt.datetime, state: Mapping[str, Any]):
     shop.check_connection(settings.shop_url)
     unknown = set(settings.shop_tables) - set(shop.TABLES)
     if unknown:
         raise ValueError(f"CINELAKE_SHOP_TABLES names unknown tables: {sorted(unknown)}")
-    source = shop.shop(settings.shop_url, tables=settings.shop_tables, loaded_at=loaded_at)
+    in_window: dict[str, int] = {}
+    source = shop.shop(
+        settings.shop_url, tables=settings.shop_tables, loaded_at=loaded_at,
+        lag_s=settings.shop_lag_s, cursors=shop.previous_cursors(state, settings.shop_tables),
+        in_window=in_window,
+    )  # fmt: skip
 
     def to_metrics(row_counts: dict[str, int]) -> list[TableMetrics]:
-        return [TableMetrics("shop", t, row_counts.get(t, 0), row_counts.get(t, 0))
-                for t in settings.shop_tables]  # fmt: skip
+        metrics = []
+        for table in settings.shop_tables:
+            landed = row_counts.get(table, 0)
+            window = in_window.get(table, 0)
+            metric = TableMetrics("shop", table, landed, landed, rows_lag_window=window)
+            if settings.shop_lag_s:
+                metric.detail = (
+                    f"{landed - window:,} past the cursor, {window:,} from the "
+                    f"{settings.shop_lag_s} s lag window (re-read, or late)"
+                )
+            metrics.append(metric)
+        return metrics
 
     return source, to_metrics
 
@@ -271,7 +294,7 @@ def run(settings: Settings, sources: tuple[str, ...] = SOURCES) -> RunReport:
             metrics = _run_source(
                 settings,
                 name,
-                lambda b=builder: b(settings, started),
+                lambda state, b=builder: b(settings, started, state),
                 day,
                 replace_day,
             )
