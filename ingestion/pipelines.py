@@ -219,16 +219,19 @@ def _judge_reject_rate(
         if before is None or before.lines_in is None or before.rejected is None:
             return  # loaded before counts were kept: it passed the rules of its day
         rate = reject_rate.RejectRate(before.lines_in, before.rejected)
-        where = f"loaded at {before.loaded_at}, not loaded again"
+        where = f"was landed at {before.loaded_at} and is not landed again"
     else:
         rate = reject_rate.RejectRate(file_counts.lines_in, file_counts.rejected)
-        where = "its parsed rows and its rejects are in bronze, not loaded again"
+        where = (
+            f"landed its {file_counts.landed:,} parsed rows and {file_counts.rejected:,} "
+            "rejects in bronze and is not landed again"
+        )
     if not rate.trips(rate_max):
         return
     metric.status = "failed"
     metric.detail = (
         f"{name}: {rate.describe(rate_max)}; content {file_counts.sha256[:12]} {where}; "
-        "replace the file (see csv/rejects for the lines and reasons)"
+        "replace the file (csv/rejects holds the lines and reasons)"
     )
 
 
