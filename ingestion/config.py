@@ -358,6 +358,24 @@ class Settings(BaseSettings):
         description='faults the stand-in injects at start, JSON (`{"rate_limit_every": 5}`)',
         **_env("CINELAKE_TMDB_FAULTS", section="tmdb"),
     )
+    # -- data quality at ingestion -----------------------------------------------------------
+    reject_rate_max: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        allow_inf_nan=False,
+        description="a CSV file whose rejected share of lines is above this fails the csv "
+        "source and alerts (a file with every line rejected always does)",
+        **_env("CINELAKE_REJECT_RATE_MAX", section="quality", accepts="a share from 0 to 1"),
+    )
+    shop_lag_s: int = Field(
+        3600,
+        ge=0,
+        le=30 * 86400,
+        description="seconds the shop load re-reads behind its `updated_at` cursor, so rows "
+        "committed late land (0: no window)",
+        **_env("CINELAKE_SHOP_LAG_SECONDS", section="quality"),
+    )
     # -- alerts ------------------------------------------------------------------------------
     alert_webhook: str = Field(
         "",
@@ -594,6 +612,8 @@ def _accepted(info: Any, error: Any) -> str:
     kind = error["type"]
     low = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
     high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+    if "float" in str(info.annotation) or kind.startswith("finite"):
+        return f"must be a number from {low} to {high}"
     if kind in ("int_parsing", "int_type", "greater_than_equal", "less_than_equal"):
         return "must be an integer" + (f" from {low} to {high}" if low is not None else "")
     if kind.startswith(("date", "datetime")):
@@ -612,6 +632,7 @@ SECTIONS = {
     "dbt": "dbt's profile (read by `profiles/profiles.yml` through `env_var()`)",
     "mysql": "MySQL shop",
     "tmdb": "TMDB",
+    "quality": "Data quality at ingestion",
     "alerts": "Alerts",
 }
 

@@ -6,8 +6,10 @@ extracts and normalizes everything first; only then is anything written to the l
 failing source leaves no partial data (its pending package is dropped). Per source:
 
 - csv  appends; content already loaded (same SHA-256) is skipped (see sources/csv_files.py).
+       A file whose rejected share trips the alarm (ingestion/reject_rate.py) fails the source.
 - tmdb is a daily snapshot: the day's partitions of its tables are replaced, never doubled.
-- shop appends what changed since the last run (incremental on updated_at).
+- shop appends what changed since the last run (incremental on updated_at), re-reading a lag
+       window behind the cursor so late-committed rows land (see sources/shop.py).
 
 Every run writes a report (per source and table: rows in, landed, rejected, bytes, seconds,
 status) to `$CINELAKE_HOME/runs/<run id>.json` and to the bronze table `ops/ingestion_runs`,
@@ -23,15 +25,17 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
 
 import dlt
 import pendulum
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingestion import alerts, lake, redaction
+from ingestion import alerts, lake, redaction, reject_rate
 from ingestion.config import Settings
 from ingestion.sources import csv_files, shop, tmdb
 
@@ -50,6 +54,10 @@ class TableMetrics:
     rows_in: int = 0
     rows_landed: int = 0
     rows_rejected: int = 0
+    # Of rows_landed, those at or before the previous run's cursor (shop's lag window): mostly
+    # rows read and appended again, plus any late row landing for the first time (telling them
+    # apart would mean reading bronze). Rows past the cursor = landed - lag window.
+    rows_lag_window: int = 0
     bytes: int = 0
     seconds: float = 0.0
     status: str = "ok"  # ok | skipped | failed
@@ -118,7 +126,9 @@ def _landed_bytes(settings: Settings, source: str, table: str, day: dt.date, loa
 def _run_source(
     settings: Settings,
     source_name: str,
-    build: Callable[[], tuple[object, Callable[[dict[str, int]], list[TableMetrics]]]],
+    build: Callable[
+        [Mapping[str, Any]], tuple[object, Callable[[dict[str, int]], list[TableMetrics]]]
+    ],
     day: dt.date,
     replace_day: bool = False,
 ) -> list[TableMetrics]:
@@ -128,7 +138,7 @@ def _run_source(
     pipeline.abort_packages()  # never finish a previous failed run's package
     spark_dirs = lake.release_dataset_dir(settings.lake_url, source_name)
     try:
-        source, to_metrics = build()
+        source, to_metrics = build(pipeline.state)  # the state before this run
         pipeline.extract(source, loader_file_format="parquet")
         normalize_info = pipeline.normalize()
         row_counts = {
@@ -152,12 +162,12 @@ def _run_source(
     seconds = round(time.monotonic() - began, 2)
     for metric in metrics:
         metric.seconds = seconds
-        if load_id and metric.status == "ok":
+        if load_id and metric.status != "skipped":  # a tripped file did land its rows
             metric.bytes = _landed_bytes(settings, source_name, metric.table, day, load_id)
     return metrics
 
 
-def _csv(settings: Settings, loaded_at: dt.datetime):
+def _csv(settings: Settings, loaded_at: dt.datetime, _state: Mapping[str, Any]):
     counts: dict[str, csv_files.FileCounts] = {}
     paths = {"movies": settings.csv_movies_path, "series": settings.csv_series_path}
     for table, path in paths.items():
@@ -182,6 +192,7 @@ def _csv(settings: Settings, loaded_at: dt.datetime):
             else:
                 reasons = sorted(file_counts.reasons.items())
                 metric.detail = ", ".join(f"{k}={v}" for k, v in reasons)
+            _judge_reject_rate(metric, file_counts, settings.reject_rate_max)
             metrics.append(metric)
         landed = sum(c.landed for c in counts.values())
         if landed != sum(n for t, n in row_counts.items() if t != csv_files.REJECTS_TABLE):
@@ -191,7 +202,40 @@ def _csv(settings: Settings, loaded_at: dt.datetime):
     return source, to_metrics
 
 
-def _tmdb(settings: Settings, loaded_at: dt.datetime):
+def _judge_reject_rate(
+    metric: TableMetrics, file_counts: csv_files.FileCounts, rate_max: float
+) -> None:
+    """Fail the file's metric when its rejected share trips the alarm.
+
+    The rows and rejects of a tripped file stay in bronze (the rejects are the evidence, and
+    the rows are marked by their `_source_sha256`), and its checksum stays recorded, so the
+    same content is never landed twice. The alarm is not lost with it: a re-run judges the
+    skipped content by the counts the state kept, and fails again until the file is replaced
+    (or CINELAKE_REJECT_RATE_MAX is raised above its share, a deliberate acceptance).
+    """
+    name = Path(file_counts.path).name
+    if file_counts.skipped:
+        before = file_counts.loaded_before
+        if before is None or before.lines_in is None or before.rejected is None:
+            return  # loaded before counts were kept: it passed the rules of its day
+        rate = reject_rate.RejectRate(before.lines_in, before.rejected)
+        where = f"was landed at {before.loaded_at} and is not landed again"
+    else:
+        rate = reject_rate.RejectRate(file_counts.lines_in, file_counts.rejected)
+        where = (
+            f"landed its {file_counts.landed:,} parsed rows and {file_counts.rejected:,} "
+            "rejects in bronze and is not landed again"
+        )
+    if not rate.trips(rate_max):
+        return
+    metric.status = "failed"
+    metric.detail = (
+        f"{name}: {rate.describe(rate_max)}; content {file_counts.sha256[:12]} {where}; "
+        "replace the file (csv/rejects holds the lines and reasons)"
+    )
+
+
+def _tmdb(settings: Settings, loaded_at: dt.datetime, _state: Mapping[str, Any]):
     source = tmdb.tmdb(
         base_url=settings.tmdb_base_url, access_token=settings.tmdb_token,
         genre_ids=list(settings.tmdb_genre_ids),
@@ -204,16 +248,31 @@ def _tmdb(settings: Settings, loaded_at: dt.datetime):
     return source, to_metrics
 
 
-def _shop(settings: Settings, loaded_at: dt.datetime):
+def _shop(settings: Settings, loaded_at: dt.datetime, state: Mapping[str, Any]):
     shop.check_connection(settings.shop_url)
     unknown = set(settings.shop_tables) - set(shop.TABLES)
     if unknown:
         raise ValueError(f"CINELAKE_SHOP_TABLES names unknown tables: {sorted(unknown)}")
-    source = shop.shop(settings.shop_url, tables=settings.shop_tables, loaded_at=loaded_at)
+    in_window: dict[str, int] = {}
+    source = shop.shop(
+        settings.shop_url, tables=settings.shop_tables, loaded_at=loaded_at,
+        lag_s=settings.shop_lag_s, cursors=shop.previous_cursors(state, settings.shop_tables),
+        in_window=in_window,
+    )  # fmt: skip
 
     def to_metrics(row_counts: dict[str, int]) -> list[TableMetrics]:
-        return [TableMetrics("shop", t, row_counts.get(t, 0), row_counts.get(t, 0))
-                for t in settings.shop_tables]  # fmt: skip
+        metrics = []
+        for table in settings.shop_tables:
+            landed = row_counts.get(table, 0)
+            window = in_window.get(table, 0)
+            metric = TableMetrics("shop", table, landed, landed, rows_lag_window=window)
+            if settings.shop_lag_s:
+                metric.detail = (
+                    f"{landed - window:,} past the cursor, {window:,} from the "
+                    f"{settings.shop_lag_s} s lag window (re-read, or late)"
+                )
+            metrics.append(metric)
+        return metrics
 
     return source, to_metrics
 
@@ -254,9 +313,18 @@ def run(settings: Settings, sources: tuple[str, ...] = SOURCES) -> RunReport:
         builder, replace_day = BUILDERS[name]
         log.info("ingesting %s into %s", name, lake.bronze_url(settings.lake_url, name))
         try:
-            report.tables += _run_source(
-                settings, name, lambda b=builder: b(settings, started), day, replace_day
+            metrics = _run_source(
+                settings,
+                name,
+                lambda state, b=builder: b(settings, started, state),
+                day,
+                replace_day,
             )
+            report.tables += metrics
+            # A table can fail without an exception (the reject-rate alarm): its source fails.
+            failed = [m.detail for m in metrics if m.status == "failed"]
+            if failed:
+                report.errors[name] = "; ".join(failed)
         except Exception as exc:  # noqa: BLE001 - reported per source, run continues
             cause = _root_cause(exc)
             # Redacted here, once: the report, its table, the console and the alert reuse it.

@@ -10,9 +10,12 @@ for null, LF or CRLF. Each line after the header is either
 so lines in (after the header) = table rows + rejects, per file.
 
 Idempotency: a file is identified by the SHA-256 of its content, kept in the source's dlt
-state (which dlt commits with the load). Content already loaded is skipped, so re-running
-never duplicates rows; a changed file is loaded again as a new version. Lines are parsed in
-chunks of CHUNK_LINES and yielded as Arrow tables: memory stays flat for any file size.
+state (which dlt commits with the load) with its line counts (lines in, rejected). Content
+already loaded is skipped, so re-running never duplicates rows; a changed file is loaded again
+as a new version. The kept counts let a skipped file still be judged by the reject-rate alarm
+(see ingestion/reject_rate.py): a bad file keeps failing the run until it is replaced. Lines
+are parsed in chunks of CHUNK_LINES and yielded as Arrow tables: memory stays flat for any
+file size.
 """
 
 from __future__ import annotations
@@ -76,6 +79,23 @@ class FileCounts:
     rejected: int = 0
     skipped: bool = False
     reasons: dict[str, int] = field(default_factory=dict)
+    # For skipped content: when it was loaded and, if known, its counts then.
+    loaded_before: LoadedContent | None = None
+
+
+@dataclass(frozen=True)
+class LoadedContent:
+    """What the state remembers of content already loaded."""
+
+    loaded_at: str
+    lines_in: int | None = None  # None: loaded before the counts were kept
+    rejected: int | None = None
+
+    @classmethod
+    def from_state(cls, record: str | dict) -> LoadedContent:
+        if isinstance(record, str):  # the first state format: only the load time
+            return cls(loaded_at=record)
+        return cls(record["loaded_at"], record.get("lines_in"), record.get("rejected"))
 
 
 def file_sha256(path: Path) -> str:
@@ -209,12 +229,19 @@ def csv_files(
             loaded = dlt.current.source_state().setdefault("loaded_sha256", {})
             if sha256 in loaded:
                 file_counts.skipped = True
+                file_counts.loaded_before = LoadedContent.from_state(loaded[sha256])
                 log.info("%s: this content was loaded already (at %s); skipped",
-                         path.name, loaded[sha256])  # fmt: skip
+                         path.name, file_counts.loaded_before.loaded_at)  # fmt: skip
                 return
             for name, arrow in parse_file(path, table, sha256, loaded_at, file_counts):
                 yield dlt.mark.with_table_name(arrow, name)
-            loaded[sha256] = loaded_at.isoformat()  # committed with the load, by dlt
+            # Committed with the load, by dlt. The counts are kept so that a re-run of a file
+            # that tripped the reject-rate alarm is skipped (no doubles) yet still alarms.
+            loaded[sha256] = {
+                "loaded_at": loaded_at.isoformat(),
+                "lines_in": file_counts.lines_in,
+                "rejected": file_counts.rejected,
+            }
 
         return lines
 

@@ -2,9 +2,21 @@
 
 Every table is extracted incrementally on `updated_at` and appended to bronze, so bronze keeps
 every version of a changed row (SCD2 material for silver). dlt's incremental cursor keeps the
-last `updated_at` in the pipeline state and de-duplicates rows sitting exactly on that
-boundary, so a re-run with no changes extracts nothing and a re-run after changes extracts only
-them. Rows arrive as Arrow tables (ConnectorX backend) with the database's types: DECIMAL(p,s)
+last `updated_at` in the pipeline state.
+
+Late rows: a row can become visible with an `updated_at` older than the cursor (a transaction
+that committed after a later one, a lagging replica); a plain cursor never sees it. So each
+run re-reads a lag window (dlt's incremental `lag`, CINELAKE_SHOP_LAG_SECONDS, default one
+hour) behind the cursor: `updated_at >= cursor - lag`. The cursor itself only moves forward.
+With a lag, dlt does not de-duplicate (its boundary de-duplication is off): the rows of the
+window are appended again on every run, and silver keeps one row per (key, updated_at). The
+run report counts them apart (`rows_lag_window`: rows at or before the previous cursor, which
+also includes the late rows landing for the first time). A row committed later than `lag`
+behind the cursor of a run that already passed it is still missed (raise the lag for one run
+to catch it up). With lag 0 dlt's boundary de-duplication applies: a re-run with no changes
+extracts nothing.
+
+Rows arrive as Arrow tables (ConnectorX backend) with the database's types: DECIMAL(p,s)
 stays decimal(p,s), DATETIME a timestamp, TINYINT(1) an int8 (silver makes it boolean). Tables
 are reflected on every run, so a column added in MySQL appears in bronze from then on.
 """
@@ -12,9 +24,12 @@ are reflected on every run, so a column added in MySQL appears in bronze from th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import dlt
 import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 from dlt.sources.sql_database import sql_database
 
@@ -42,14 +57,42 @@ def check_connection(url: str) -> None:
         engine.dispose()
 
 
-def _conform(loaded_at: dt.datetime, decimals: dict[str, pa.DataType]):
-    """Per batch: DECIMAL columns back to their declared precision, plus `_loaded_at`.
+def previous_cursors(state: Mapping[str, Any], tables: tuple[str, ...]) -> dict[str, Any]:
+    """Each table's `updated_at` cursor as the pipeline state holds it before a run (None: none)."""
+    resources = state.get("sources", {}).get("shop", {}).get("resources", {})
+    return {
+        table: resources.get(table, {})
+        .get("incremental", {})
+        .get(CURSOR_COLUMN, {})
+        .get("last_value")
+        for table in tables
+    }
+
+
+def _count_in_window(table: pa.Table, cursor: Any) -> int:
+    """Rows of a batch at or before the previous cursor: from the lag window."""
+    if cursor is None or table.num_rows == 0:
+        return 0
+    column = table[CURSOR_COLUMN]
+    bound = pa.scalar(cursor).cast(column.type)
+    return int(pc.sum(pc.less_equal(column, bound)).as_py() or 0)
+
+
+def _conform(
+    loaded_at: dt.datetime,
+    decimals: dict[str, pa.DataType],
+    cursor: Any = None,
+    count_window: Callable[[int], None] = lambda _n: None,
+):
+    """Per batch: DECIMAL columns back to their declared precision, plus `_loaded_at`; counts
+    the rows at or before `cursor` (the previous run's) through `count_window`.
 
     ConnectorX returns every DECIMAL as decimal(38,10); casting to the column's own
     DECIMAL(p,s) is exact (values were stored with that scale) and keeps bronze faithful.
     """
 
     def conform(table: pa.Table) -> pa.Table:
+        count_window(_count_in_window(table, cursor))
         for name, decimal_type in decimals.items():
             if name in table.column_names:
                 index = table.column_names.index(name)
@@ -78,9 +121,20 @@ def connectorx_url(url: str) -> str:
     return sa.engine.make_url(url).set(drivername="mysql").render_as_string(hide_password=False)
 
 
-def shop(url: str, tables: tuple[str, ...] = TABLES, loaded_at: dt.datetime | None = None):
-    """The shop tables as dlt resources: incremental on updated_at, appended."""
+def shop(
+    url: str,
+    tables: tuple[str, ...] = TABLES,
+    loaded_at: dt.datetime | None = None,
+    lag_s: int = 0,
+    cursors: Mapping[str, Any] | None = None,
+    in_window: dict[str, int] | None = None,
+):
+    """The shop tables as dlt resources: incremental on updated_at with a lag window of
+    `lag_s` seconds, appended. `in_window` (optional) receives per table the rows at or before
+    `cursors` (the cursors before the run, see previous_cursors)."""
     loaded_at = loaded_at or dt.datetime.now(dt.UTC)
+    cursors = cursors or {}
+    in_window = {} if in_window is None else in_window
     source = sql_database.with_args(name="shop")(
         credentials=url,
         table_names=list(tables),
@@ -95,7 +149,13 @@ def shop(url: str, tables: tuple[str, ...] = TABLES, loaded_at: dt.datetime | No
         resource = source.resources[name]
         resource.apply_hints(
             write_disposition="append",
-            incremental=dlt.sources.incremental(CURSOR_COLUMN),
+            # lag is in seconds for a datetime cursor; None (not 0) keeps dlt's plain cursor
+            incremental=dlt.sources.incremental(CURSOR_COLUMN, lag=float(lag_s) or None),
         )
-        resource.add_map(_conform(loaded_at, _declared_decimals(url, name)))
+        in_window[name] = 0
+
+        def add(n: int, name: str = name) -> None:
+            in_window[name] += n
+
+        resource.add_map(_conform(loaded_at, _declared_decimals(url, name), cursors.get(name), add))
     return source

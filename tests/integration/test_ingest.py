@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
+import random
 import threading
 import urllib.request
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
@@ -27,6 +30,7 @@ pytestmark = pytest.mark.integration
 AS_OF = dt.date(2026, 3, 1)
 DAY1, DAY2 = "2026-03-01", "2026-03-02"
 REJECT_KINDS = ("too_few_fields", "too_many_fields", "invalid_utf8")
+LAG_S = 3600  # the shop's lag window (CINELAKE_SHOP_LAG_SECONDS), set explicitly below
 
 
 class Lake:
@@ -76,6 +80,34 @@ def standin(stack: Stack, path: str, body: dict | None = None) -> dict:
     request = urllib.request.Request(url, data=data, method="PUT" if data else "GET")
     with urllib.request.urlopen(request) as response:
         return json.load(response)
+
+
+def in_lag_window(stack: Stack, table: str) -> int:
+    """Rows of a shop table at most LAG_S behind its newest updated_at (the cursor, when
+    nothing changed since the last run): what a run re-reads."""
+    return stack.mysql_rows(
+        f"select count(*) from {table} where updated_at >= "
+        f"(select max(updated_at) from {table}) - interval {LAG_S} second"
+    )[0][0]
+
+
+def shop_owner(stack: Stack) -> pymysql.Connection:
+    """The shop's owner account: tests change the source as an application would."""
+    return pymysql.connect(host="127.0.0.1", port=stack.mysql_port, user="shop_owner",
+                           password="shop-owner-dev", database="shop")  # fmt: skip
+
+
+@contextlib.contextmanager
+def webhook() -> Iterator[tuple[str, list[dict]]]:
+    """A loopback webhook receiver: its URL and the messages it received."""
+    Receiver.received = []
+    server = HTTPServer(("127.0.0.1", 0), Receiver)  # any free port
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/hook", Receiver.received
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -162,25 +194,22 @@ def test_run_metrics_are_recorded_in_json_and_bronze(landed, manifest):
     assert report["run_id"] in set(log["run_id"].to_pylist())
 
 
-def test_ingesting_again_the_same_day_doubles_nothing(landed):
-    before = {
-        (s, t): landed.rows(s, t)
-        for s, t in [
-            ("csv", "movies"),
-            ("csv", "series"),
-            ("csv", "rejects"),
-            ("tmdb", "discover_movies"),
-            ("tmdb", "genres"),
-        ]
-        + [("shop", t) for t in SHOP_TABLES]
-    }
+def test_ingesting_again_the_same_day_doubles_nothing(stack, landed):
+    """CSV and TMDB are unchanged; the shop appends its lag window again, and only that."""
+    csv_tmdb = [("csv", "movies"), ("csv", "series"), ("csv", "rejects"),
+                ("tmdb", "discover_movies"), ("tmdb", "genres")]  # fmt: skip
+    before = {key: landed.rows(*key) for key in csv_tmdb + [("shop", t) for t in SHOP_TABLES]}
     tmdb_files = landed.files("tmdb", "discover_movies")
-    landed.ingest("all")
+    landed.ingest("all", CINELAKE_SHOP_LAG_SECONDS=str(LAG_S))
     after = {key: landed.rows(*key) for key in before}
-    assert after == before
+    assert {k: after[k] for k in csv_tmdb} == {k: before[k] for k in csv_tmdb}
     assert landed.files("tmdb", "discover_movies") != tmdb_files  # replaced, not kept
-    statuses = {(m["source"], m["table"]): m["status"] for m in landed.latest_report()["tables"]}
-    assert statuses[("csv", "movies")] == "skipped"
+    metrics = {(m["source"], m["table"]): m for m in landed.latest_report()["tables"]}
+    assert metrics[("csv", "movies")]["status"] == "skipped"
+    for table in SHOP_TABLES:  # nothing changed in MySQL: every row read is the window's
+        window = in_lag_window(stack, table)
+        assert after[("shop", table)] - before[("shop", table)] == window > 0, table
+        assert metrics[("shop", table)]["rows_lag_window"] == window, table
 
 
 def test_tmdb_faults_are_survived(stack, landed):
@@ -252,18 +281,103 @@ def test_unreachable_mysql_is_a_clear_error(landed):
     assert "cannot read the shop database" in result.stderr
 
 
+def test_a_late_row_within_the_lag_window_lands_and_an_older_one_does_not(stack, landed):
+    """Committed after the last run with an updated_at behind its cursor (a long transaction,
+    a lagging replica): within the window it lands; older than the window it is missed."""
+    (cursor,) = stack.mysql_rows("select max(updated_at) from viewing_sessions")[0]
+    (last_id,) = stack.mysql_rows("select max(session_id) from viewing_sessions")[0]
+    (customer, title) = stack.mysql_rows(
+        "select customer_id, catalog_title_id from viewing_sessions limit 1"
+    )[0]
+    late = {last_id + 1: cursor - dt.timedelta(minutes=10),
+            last_id + 2: cursor - dt.timedelta(seconds=LAG_S + 3600)}  # fmt: skip
+    with contextlib.closing(shop_owner(stack)) as conn:
+        with conn.cursor() as sql:
+            for session_id, updated_at in late.items():
+                sql.execute(
+                    "insert into viewing_sessions (session_id, customer_id, catalog_title_id, "
+                    "device, started_at, minutes_watched, completed, rating, updated_at) "
+                    "values (%s, %s, %s, 'tv', %s, 42, 1, null, %s)",
+                    (session_id, customer, title, updated_at, updated_at),
+                )
+        conn.commit()
+    window = in_lag_window(stack, "viewing_sessions")  # counts the late row in the window
+    landed.ingest("shop", CINELAKE_LOAD_DATE="2026-03-04", CINELAKE_SHOP_LAG_SECONDS=str(LAG_S))
+    sessions = set(landed.table("shop", "viewing_sessions")["session_id"].to_pylist())
+    assert last_id + 1 in sessions  # late, within the window: landed
+    assert last_id + 2 not in sessions  # older than the window: missed (documented)
+    metric = next(m for m in landed.latest_report()["tables"] if m["table"] == "viewing_sessions")
+    assert metric["rows_landed"] == metric["rows_lag_window"] == window
+    assert landed.rows("shop", "viewing_sessions", "2026-03-04") == window
+
+
+def garbage_movies(stack: Stack, path: Path) -> int:
+    """A movies.csv with a valid header, then ~100 kB of random bytes: its lines after the
+    header (as the parser counts them: a last line without a newline counts too)."""
+    with (stack.home / "demo" / "csv" / "movies.csv").open("rb") as real:
+        header = real.readline()
+    body = random.Random(440).randbytes(100_000)
+    path.write_bytes(header + body)
+    return body.count(b"\n") + (not body.endswith(b"\n"))
+
+
+def test_an_all_garbage_file_fails_csv_alerts_and_the_other_sources_land(stack, landed, tmp_path):
+    lines = garbage_movies(stack, tmp_path / "movies.csv")
+    env = {"CINELAKE_CSV_MOVIES": str(tmp_path / "movies.csv"), "CINELAKE_REJECT_RATE_MAX": "1",
+           "CINELAKE_LOAD_DATE": "2026-03-06"}  # fmt: skip
+
+    sha = hashlib.sha256((tmp_path / "movies.csv").read_bytes()).hexdigest()
+
+    def garbage_rejects() -> int:
+        rejects = landed.table("csv", "rejects")
+        return rejects.filter(ds.field("_source_sha256") == sha).num_rows
+
+    with webhook() as (url, received):
+        result = landed.ingest("csv", check=False, CINELAKE_ALERT_WEBHOOK=url, **env)
+        report = landed.latest_report()
+        movies = next(m for m in report["tables"] if m["table"] == "movies")
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert report["status"] == "failed" and movies["status"] == "failed"
+        # every line rejected trips the alarm even with CINELAKE_REJECT_RATE_MAX=1
+        assert movies["rows_in"] == movies["rows_rejected"] == lines > 100
+        assert "every line rejected" in movies["detail"]
+        assert "csv: movies.csv" in result.stderr
+        assert len(received) == 1 and "csv" in received[0]["text"]
+        assert "every line rejected" in json.dumps(received[0]["blocks"])
+        assert garbage_rejects() == lines  # the evidence stays in bronze
+
+        # the same content again, with the other sources: not landed twice, alarm not lost
+        result = landed.ingest("all", check=False, CINELAKE_ALERT_WEBHOOK=url, **env)
+        report = landed.latest_report()
+    statuses = {(m["source"], m["table"]): m["status"] for m in report["tables"]}
+    assert result.returncode == 1 and statuses[("csv", "movies")] == "failed"
+    assert set(report["errors"]) == {"csv"}
+    assert len(received) == 2 and "csv" in received[1]["text"]
+    assert garbage_rejects() == lines
+    assert all(statuses[("shop", t)] == "ok" for t in SHOP_TABLES)
+    assert statuses[("tmdb", "discover_movies")] == "ok"
+    assert landed.rows("tmdb", "discover_movies", "2026-03-06") > 0
+    assert landed.rows("shop", "viewing_sessions", "2026-03-06") > 0  # at least its window
+
+
 def test_advance_day_is_extracted_incrementally_with_history(stack, landed):
     stack.cinelake("demo-data", "--advance-day")
     day = json.loads((stack.home / "demo" / "manifest.json").read_text())["shop"]["days"][-1]
-    landed.ingest("shop", CINELAKE_LOAD_DATE=DAY2)
-    metrics = {m["table"]: m["rows_landed"] for m in landed.latest_report()["tables"]}
+    landed.ingest("shop", CINELAKE_LOAD_DATE=DAY2, CINELAKE_SHOP_LAG_SECONDS=str(LAG_S))
+    metrics = {m["table"]: m for m in landed.latest_report()["tables"]}
     for table in SHOP_TABLES:
         expected = day["inserted"].get(table, 0) + day["updated"].get(table, 0)
-        assert metrics[table] == expected, table
-        assert landed.rows("shop", table, DAY2) == expected
-    customers = landed.table("shop", "customers")
-    versions = pa.compute.value_counts(customers["customer_id"]).field("counts").to_pylist()
-    assert sum(1 for n in versions if n == 2) == day["updated"]["customers"]
+        landed_rows = metrics[table]["rows_landed"]
+        assert landed_rows - metrics[table]["rows_lag_window"] == expected, table  # past cursor
+        assert landed.rows("shop", table, DAY2) == landed_rows
+    customers = landed.table("shop", "customers")  # versions: distinct (id, updated_at)
+    versions = set(zip(customers["customer_id"].to_pylist(), customers["updated_at"].to_pylist(),
+                       strict=True))  # fmt: skip
+    per_customer = pa.compute.value_counts(pa.array([c for c, _ in versions]))
+    assert (
+        sum(1 for n in per_customer.field("counts").to_pylist() if n == 2)
+        == day["updated"]["customers"]
+    )
 
 
 def test_a_column_added_in_mysql_appears_in_bronze(stack, landed):
@@ -283,6 +397,7 @@ def test_a_column_added_in_mysql_appears_in_bronze(stack, landed):
         conn.commit()
     landed.ingest("shop", CINELAKE_LOAD_DATE="2026-03-03")
     new = landed.table("shop", "plans", "2026-03-03")
-    assert new.num_rows == 1 and new["trial_days"].to_pylist() == [7]
-    old = landed.table("shop", "plans", DAY1)
-    assert "trial_days" not in old.column_names and old.num_rows == 4
+    changed = new.filter(pa.compute.equal(new["plan_id"], 1))
+    assert changed.num_rows == 1 and changed["trial_days"].to_pylist() == [7]
+    old = landed.table("shop", "plans", DAY1)  # the first run's and the re-run's window
+    assert "trial_days" not in old.column_names and set(old["plan_id"].to_pylist()) == {1, 2, 3, 4}

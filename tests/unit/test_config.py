@@ -78,6 +78,8 @@ BAD_VALUES = {
     "CINELAKE_TMDB_MAX_PAGES": "501",
     "CINELAKE_TMDB_FAULTS": "{slow_every: 3}",
     "CINELAKE_ALERT_WEBHOOK": "hooks.slack.com/services/T0/B0/x",
+    "CINELAKE_REJECT_RATE_MAX": "twenty percent",
+    "CINELAKE_SHOP_LAG_SECONDS": "-60",
 }
 FREE_TEXT = {
     "CINELAKE_HOME",
@@ -153,3 +155,17 @@ def test_the_readme_lists_every_setting_as_generated():
     assert settings_markdown() in readme, (
         "README settings table is stale: python -m ingestion.config"
     )
+
+
+def test_robustness_settings_have_defaults(monkeypatch):
+    for name in ("CINELAKE_REJECT_RATE_MAX", "CINELAKE_SHOP_LAG_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    assert (settings.reject_rate_max, settings.shop_lag_s) == (0.2, 3600)
+
+
+@pytest.mark.parametrize("raw", ["1.5", "-0.1", "nan"])
+def test_reject_rate_max_must_be_a_share(monkeypatch, raw):
+    monkeypatch.setenv("CINELAKE_REJECT_RATE_MAX", raw)
+    with pytest.raises(ValueError, match=f"CINELAKE_REJECT_RATE_MAX={raw!r}: must be"):
+        load_settings()
