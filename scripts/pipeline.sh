@@ -17,6 +17,7 @@ fi
 # scheduler still sees the failure.
 ingest_status=0
 cinelake ingest all || ingest_status=$?
+[ "$ingest_status" -eq 2 ] && exit 2  # a wrong setting: nothing ran, nothing to build
 dbt source freshness
 dbt build
 dbt docs generate
