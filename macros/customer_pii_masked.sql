@@ -1,10 +1,11 @@
 {#-
     Customer columns with the PII masked (used by every silver model over shop.customers):
-    the e-mail becomes a salted SHA-256 (joinable, not readable; salt from the pii_salt var),
-    the birth date an age band as of today; names are not selected at all.
+    the e-mail becomes a salted SHA-256 (joinable, not readable; the salt is read by the Spark
+    server at run time, never rendered: pii_salt_sql), the birth date an age band as of today;
+    names are not selected at all.
 -#}
 {% macro customer_pii_masked() %}
-        sha2(concat('{{ var("pii_salt") }}', lower(trim(email))), 256) as email_hash,
+        sha2(concat({{ pii_salt_sql() }}, lower(trim(email))), 256) as email_hash,
         case
             when birth_date is null then 'unknown'
             when floor(months_between(current_date(), birth_date) / 12) < 18 then 'under 18'

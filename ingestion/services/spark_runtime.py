@@ -13,6 +13,8 @@ from ingestion.config import LOOPBACK, Settings
 from ingestion.services.process import ServiceError
 
 MIN_JAVA_MAJOR = 17
+# The environment variable Spark JVMs hold the PII salt in (macros/pii_salt_sql.sql).
+PII_SALT_ENV = "CINELAKE_PII_SALT"
 
 
 def spark_home() -> Path:
@@ -28,7 +30,8 @@ def spark_bin(name: str) -> str:
 
 
 def spark_env(settings: Settings) -> dict[str, str]:
-    """Environment of every Spark JVM we start: our Java, our conf dir, loopback only."""
+    """Environment of every Spark JVM we start: our Java, our conf dir, loopback only, and
+    the PII salt."""
     java = java_binary()
     return {
         **os.environ,
@@ -36,6 +39,10 @@ def spark_env(settings: Settings) -> dict[str, str]:
         "JAVA_HOME": str(Path(java).resolve().parent.parent),
         "SPARK_LOCAL_IP": LOOPBACK,  # also binds the web UIs to loopback
         "SPARK_CONF_DIR": str(settings.spark_dir / "conf"),  # ignore any user-wide conf
+        # SQL reads the salt by name at run time (macros/pii_salt_sql.sql), in the driver or
+        # in executors, which inherit their worker's environment: in no command line, conf,
+        # SQL text or log.
+        PII_SALT_ENV: settings.pii_salt,
     }
 
 

@@ -194,3 +194,17 @@ def test_the_pipeline_job_is_the_job_of_main_sh(services):
     assert services["pipeline"]["command"] == ["bash", "scripts/pipeline.sh"]
     main = (ROOT / "scripts" / "main.sh").read_text().splitlines()
     assert main.index("scripts/pipeline.sh") > main.index("cinelake up")
+
+
+def test_the_pii_salt_goes_to_the_spark_jvms_only(services):
+    """The SQL reads the salt from the environment of the JVM evaluating it (the Thrift server,
+    executors inheriting it from their worker): nothing else needs it, nothing else gets it."""
+    has_salt = {
+        name
+        for name, service in services.items()
+        if "CINELAKE_PII_SALT" in (service.get("environment") or {})
+    }
+    assert has_salt == {"spark-thrift", "spark-worker"}
+    for name in has_salt:
+        assert "CINELAKE_PII_SALT" not in " ".join(map(str, services[name]["command"])), name
+    assert "salt" not in THRIFT_CONF.read_text().lower()
