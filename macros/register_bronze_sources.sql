@@ -16,8 +16,13 @@
         {{ return('') }}
     {%- endif -%}
     {%- set lake = bronze_lake_root() -%}
+    {%- set started = modules.datetime.datetime.now() -%}
+    {%- set nodes = graph.sources.values() | selectattr('schema', 'equalto', 'bronze') | list -%}
+    {{ log('bronze: registering ' ~ nodes | length ~ ' tables over ' ~ lake ~ '/bronze (create'
+           ~ ' if missing, recover new load days, refresh file listings; about 1-2 s a table)'
+           ~ ' ...', info=true) }}
     {%- do run_query('create schema if not exists bronze') -%}
-    {%- for node in graph.sources.values() if node.schema == 'bronze' -%}
+    {%- for node in nodes -%}
         {%- set table = 'bronze.' ~ node.identifier -%}
         {%- set location = lake ~ '/bronze/' ~ node.source_name ~ '/' ~ node.name -%}
         {%- set columns = [] -%}
@@ -68,4 +73,7 @@
         {%- endif -%}
         {%- do run_query('refresh table ' ~ table) -%}
     {%- endfor -%}
+    {%- set seconds = (modules.datetime.datetime.now() - started).total_seconds() -%}
+    {{ log('bronze: registered ' ~ nodes | length ~ ' tables in %.1f s' | format(seconds),
+           info=true) }}
 {% endmacro %}
