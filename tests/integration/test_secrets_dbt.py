@@ -1,0 +1,188 @@
+"""The PII salt stays secret through dbt: a stack of its own with a known fake salt, one demo
+ingested and built; the salt is in no dbt artifact, dbt log, stack log, Thrift server command
+line or docs-site answer, yet the silver e-mail hash is the salted one; a server without the
+salt fails the build with one clear message."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import secrets
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import BIN_DIR, PROJECT_ROOT, Stack, free_port, stack_env
+
+pytestmark = pytest.mark.integration
+
+SALT = f"fake-salt-{secrets.token_hex(8)}"
+SITE_FILES = ("/", "/index.html", "/manifest.json", "/catalog.json")
+NOT_SITE_FILES = (
+    "/run_results.json",
+    "/semantic_manifest.json",
+    "/graph_summary.json",
+    "/partial_parse.msgpack",
+    "/compiled/cinelake/models/silver/shop/stg_shop__customers.sql",
+    "/run/cinelake/models/silver/shop/stg_shop__customers.sql",
+    "/compiled/",
+    "/logs/dbt.log",
+    "/dbt.log",
+    "/../dbt-logs/dbt.log",
+    "/%2e%2e/dbt-logs/dbt.log",
+    "/../logs/spark-thrift.log",
+    "//etc/passwd",
+)
+MISSING = "CINELAKE_NO_SUCH_SALT"
+
+
+@pytest.fixture(scope="module")
+def salted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A stack of its own, whose Thrift server got SALT from CINELAKE_PII_SALT (the shared
+    stack's environment has no salt: its server uses a random one kept in its home)."""
+    home = tmp_path_factory.mktemp("salted")
+    started = Stack(home=home, env={**stack_env(home), "CINELAKE_PII_SALT": SALT})
+    try:
+        started.cinelake("up")
+        started.cinelake("demo-data", "--scale", "0.05", "--seed", "5", "--as-of", "2026-04-01")
+        started.cinelake("ingest", "all")
+        yield started
+    finally:
+        started.cinelake("down", check=False)
+
+
+@pytest.fixture(scope="module")
+def build(salted: Stack) -> subprocess.CompletedProcess[str]:
+    result = salted.dbt("build")
+    salted.dbt("docs", "generate")
+    return result
+
+
+def files_under(*roots: Path) -> list[Path]:
+    return [path for root in roots for path in root.rglob("*") if path.is_file()]
+
+
+def test_the_build_passes_with_the_salt_unit_test(build):
+    assert "ERROR=0" in build.stdout and "SKIP=0" in build.stdout
+    assert "PASS stg_shop__customers::test_stg_shop__customers_masks_pii" in build.stdout
+
+
+def test_bronze_registration_says_what_it_does(build):
+    assert "bronze: registering 12 tables over" in build.stdout
+    assert "bronze: registered 12 tables in" in build.stdout
+
+
+def test_the_salt_is_in_no_dbt_artifact_or_log(salted, build):
+    target, logs = Path(salted.env["DBT_TARGET_PATH"]), Path(salted.env["DBT_LOG_PATH"])
+    searched = files_under(target, logs, salted.home / "logs")
+    names = {path.name for path in searched}
+    # the files that held it before: compiled and run SQL, the artifacts, both logs
+    assert {"manifest.json", "run_results.json", "dbt.log", "spark-thrift.log"} <= names
+    assert any("compiled" in path.parts for path in searched)
+    assert any("run" in path.parts for path in searched)
+    leaks = [str(path) for path in searched if SALT.encode() in path.read_bytes()]
+    assert leaks == []
+    # what the SQL holds instead: the variable's name
+    compiled = next(target.rglob("compiled/**/stg_shop__customers.sql")).read_text()
+    assert "java_method('java.lang.System', 'getenv', 'CINELAKE_PII_SALT')" in compiled
+
+
+def test_the_salt_is_in_no_file_of_the_stack_home(salted, build):
+    """Lake, warehouse, metastore, demo data, state: the salt lives in environments only."""
+    leaks = [str(p) for p in files_under(salted.home) if SALT.encode() in p.read_bytes()]
+    assert leaks == []
+
+
+def test_the_thrift_server_has_the_salt_in_its_environment_not_its_command_line(salted):
+    pid = int((salted.home / "run" / "spark-thrift.pid").read_text())
+    assert SALT.encode() not in Path(f"/proc/{pid}/cmdline").read_bytes()
+    assert f"CINELAKE_PII_SALT={SALT}".encode() in Path(f"/proc/{pid}/environ").read_bytes()
+
+
+def test_the_email_hash_is_salted_with_the_servers_salt(salted, build):
+    [(customer_id, email_hash)] = salted.thrift_rows(
+        "select customer_id, email_hash from silver.stg_shop__customers"
+        " order by customer_id limit 1"
+    )
+    [(email,)] = salted.mysql_rows(f"select email from customers where customer_id = {customer_id}")
+    expected = hashlib.sha256((SALT + email.strip().lower()).encode()).hexdigest()
+    assert email_hash == expected
+
+
+def http_get(port: int, path: str) -> tuple[int, bytes]:
+    """GET the path exactly as written (no client-side normalisation of `..`)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def docs_port(salted, build) -> Iterator[int]:
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN_DIR / "cinelake"), "docs", "--port", str(port)],
+        cwd=PROJECT_ROOT, env=salted.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        assert b"dbt docs on" in server.stdout.readline()
+        yield port
+    finally:
+        server.terminate()
+        server.wait()
+
+
+@pytest.mark.parametrize("path", SITE_FILES)
+def test_the_docs_site_files_are_served_without_the_salt(docs_port, path):
+    status, body = http_get(docs_port, path)
+    assert status == 200 and len(body) > 1000
+    assert SALT.encode() not in body
+
+
+@pytest.mark.parametrize("path", NOT_SITE_FILES)
+def test_nothing_else_of_the_target_path_is_served(salted, docs_port, path):
+    status, body = http_get(docs_port, path)
+    assert status == 404 and SALT.encode() not in body
+
+
+def test_the_docs_port_is_checked(salted):
+    result = salted.cinelake("docs", "--port", "99999", check=False)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "--port" in result.stderr and "65535" in result.stderr
+
+
+def test_a_server_without_the_salt_fails_the_build_with_one_clear_message(salted, build):
+    """The on-run-start guard, pointed at a variable the server does not have."""
+    result = salted.run(
+        str(BIN_DIR / "dbt"), "build", "--select", "stg_shop__customers",
+        "--vars", f"{{pii_salt_env: {MISSING}}}", check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert f"The PII salt is missing: the Spark Thrift server has no {MISSING}" in result.stdout
+    assert "Traceback" not in result.stdout and "HiveSQLException" not in result.stdout
+
+
+def test_the_salt_expression_itself_refuses_to_hash_without_a_salt(salted, build):
+    """Where no hook runs first (an executor of a worker without the salt, `dbt show`)."""
+    result = salted.run(
+        str(BIN_DIR / "dbt"), "show", "--inline", "select {{ pii_salt_sql() }} as salt",
+        "--vars", f"{{pii_salt_env: {MISSING}}}", check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert f"The PII salt is missing: this Spark JVM has no {MISSING}" in result.stdout
+
+
+def test_dbt_show_with_its_own_limit_or_dbts(salted, build):
+    """The two `dbt show` forms of the README work as written against gold."""
+    ours = salted.dbt(
+        "show", "--inline", "select title_key, primary_title from gold.dim_title", "--limit", "3"
+    )
+    assert ours.stdout.count("| ") >= 3 * 2 and "primary_title" in ours.stdout
+    as_written = salted.dbt(
+        "show", "--inline", "select primary_title from gold.dim_title limit 2", "--limit", "-1"
+    )
+    assert "primary_title" in as_written.stdout
