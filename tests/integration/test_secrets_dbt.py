@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import json
 import secrets
 import subprocess
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,6 +100,20 @@ def test_the_thrift_server_has_the_salt_in_its_environment_not_its_command_line(
     pid = int((salted.home / "run" / "spark-thrift.pid").read_text())
     assert SALT.encode() not in Path(f"/proc/{pid}/cmdline").read_bytes()
     assert f"CINELAKE_PII_SALT={SALT}".encode() in Path(f"/proc/{pid}/environ").read_bytes()
+
+
+def test_the_spark_ui_shows_no_salt(salted, build):
+    """Environment tab (confs, system properties) and SQL tab (statements and their plans):
+    the SQL reads the variable at run time, so no plan holds the value either."""
+    api = f"http://127.0.0.1:{salted.env['CINELAKE_SPARK_UI_PORT']}/api/v1/applications"
+    [app] = json.load(urllib.request.urlopen(api, timeout=30))
+    environment = urllib.request.urlopen(f"{api}/{app['id']}/environment", timeout=30).read()
+    assert b"spark.sql.warehouse.dir" in environment and SALT.encode() not in environment
+    sql = urllib.request.urlopen(
+        f"{api}/{app['id']}/sql?details=true&planDescription=true&length=100000", timeout=60
+    ).read()
+    assert b"CINELAKE_PII_SALT" in sql  # the e-mail hash's statements are there
+    assert SALT.encode() not in sql
 
 
 def test_the_email_hash_is_salted_with_the_servers_salt(salted, build):
