@@ -6,7 +6,7 @@ unreachable, 401, persistent 5xx; the alert captured by a loopback listener), th
 every artifact it can find for those values: console output, every file under the ingestion
 home (run reports, dlt state), the services' logs, the rows of `bronze/ops/ingestion_runs`
 and the alert bodies. The dbt side (compiled SQL, artifacts, the docs server) has its own
-module, `test_secrets_dbt.py`.
+module, `test_security_dbt.py`.
 """
 
 from __future__ import annotations
