@@ -7,13 +7,17 @@ collides with a developer's running services, and it stops what it started at th
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import socket
 import subprocess
 import sys
+import threading
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pymysql
@@ -96,6 +100,14 @@ class Stack:
             cursor.execute(sql)
             return list(cursor.fetchall())
 
+    def standin(self, path: str, body: dict | None = None) -> dict:
+        """GET a TMDB stand-in control path, or PUT `body` to it (faults): its JSON answer."""
+        url = f"http://127.0.0.1:{self.tmdb_port}{path}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(url, data=data, method="PUT" if data else "GET")
+        with urllib.request.urlopen(request) as response:
+            return json.load(response)
+
     @property
     def thrift_port(self) -> int:
         return int(self.env["CINELAKE_THRIFT_PORT"])
@@ -107,6 +119,29 @@ class Stack:
     @property
     def tmdb_port(self) -> int:
         return int(self.env["CINELAKE_TMDB_PORT"])
+
+
+@contextlib.contextmanager
+def webhook(path: str = "/hook") -> Iterator[tuple[str, list[dict]]]:
+    """A loopback Slack-compatible receiver: the URL to post to and the messages it got."""
+    received: list[dict] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - stdlib name
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)  # any free port
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}{path}", received
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def minutes_per_customer(stack: Stack) -> tuple[dict[int, int], dict[int, int]]:

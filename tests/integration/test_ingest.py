@@ -11,17 +11,13 @@ import datetime as dt
 import hashlib
 import json
 import random
-import threading
-import urllib.request
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pymysql
 import pytest
-from conftest import Stack, free_port
+from conftest import Stack, free_port, webhook
 
 from ingestion.config import SHOP_TABLES
 
@@ -74,14 +70,6 @@ class Lake:
         return json.loads((self.home / "runs" / "latest.json").read_text())
 
 
-def standin(stack: Stack, path: str, body: dict | None = None) -> dict:
-    url = f"http://127.0.0.1:{stack.tmdb_port}{path}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method="PUT" if data else "GET")
-    with urllib.request.urlopen(request) as response:
-        return json.load(response)
-
-
 def in_lag_window(stack: Stack, table: str) -> int:
     """Rows of a shop table at most LAG_S behind its newest updated_at (the cursor, when
     nothing changed since the last run): what a run re-reads."""
@@ -97,19 +85,6 @@ def shop_owner(stack: Stack) -> pymysql.Connection:
                            password="shop-owner-dev", database="shop")  # fmt: skip
 
 
-@contextlib.contextmanager
-def webhook() -> Iterator[tuple[str, list[dict]]]:
-    """A loopback webhook receiver: its URL and the messages it received."""
-    Receiver.received = []
-    server = HTTPServer(("127.0.0.1", 0), Receiver)  # any free port
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/hook", Receiver.received
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="module")
 def manifest(stack):
     stack.cinelake("demo-data", "--scale", "0.05", "--seed", "9", "--as-of", AS_OF.isoformat())
@@ -119,7 +94,7 @@ def manifest(stack):
 @pytest.fixture(scope="module")
 def landed(stack, manifest, tmp_path_factory):
     lake = Lake(stack, tmp_path_factory.mktemp("ingest"))
-    standin(stack, "/_cinelake/faults", {})
+    stack.standin("/_cinelake/faults", {})
     lake.ingest("all")
     return lake
 
@@ -218,16 +193,15 @@ def test_tmdb_faults_are_survived(stack, landed):
     landed.ingest("tmdb", **env)
     clean = landed.table("tmdb", "discover_movies", "2026-03-05")
     # requests 3, 6, 9... get 429, 4, 8... 503, 5, 10... a truncated body: never 6 in a row
-    standin(
-        stack,
+    stack.standin(
         "/_cinelake/faults",
         {"rate_limit_every": 3, "retry_after_s": 1, "server_error_every": 4, "malformed_every": 5},
     )
     try:
         landed.ingest("tmdb", **env)
-        served = standin(stack, "/_cinelake/stats")["faults"]
+        served = stack.standin("/_cinelake/stats")["faults"]
     finally:
-        standin(stack, "/_cinelake/faults", {})
+        stack.standin("/_cinelake/faults", {})
     assert served["rate_limit"] > 0 and served["server_error"] > 0 and served["malformed"] > 0
     faulty = landed.table("tmdb", "discover_movies", "2026-03-05")
     assert faulty.num_rows == clean.num_rows > 0
@@ -238,39 +212,21 @@ def test_tmdb_faults_are_survived(stack, landed):
     assert keys(faulty) == keys(clean)
 
 
-class Receiver(BaseHTTPRequestHandler):
-    received: list[dict] = []
-
-    def do_POST(self):  # noqa: N802
-        length = int(self.headers["Content-Length"])
-        Receiver.received.append(json.loads(self.rfile.read(length)))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 def test_persistent_tmdb_failure_fails_cleanly_and_alerts(stack, landed):
-    port = free_port()
-    server = HTTPServer(("127.0.0.1", port), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     files = landed.files("tmdb", "discover_movies")
-    standin(stack, "/_cinelake/faults", {"server_error_every": 1})
+    stack.standin("/_cinelake/faults", {"server_error_every": 1})
     try:
-        result = landed.ingest(
-            "tmdb", check=False, CINELAKE_ALERT_WEBHOOK=f"http://127.0.0.1:{port}/hook"
-        )
+        with webhook() as (url, received):
+            result = landed.ingest("tmdb", check=False, CINELAKE_ALERT_WEBHOOK=url)
     finally:
-        standin(stack, "/_cinelake/faults", {})
-        server.shutdown()
+        stack.standin("/_cinelake/faults", {})
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "tmdb: TmdbError" in result.stderr and "failed after" in result.stderr
     assert landed.files("tmdb", "discover_movies") == files  # the day's snapshot untouched
     assert landed.latest_report()["status"] == "failed"
-    assert len(Receiver.received) == 1
-    assert "failed" in Receiver.received[0]["text"] and Receiver.received[0]["blocks"]
+    assert len(received) == 1
+    assert "failed" in received[0]["text"] and received[0]["blocks"]
 
 
 def test_unreachable_mysql_is_a_clear_error(landed):

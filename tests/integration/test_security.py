@@ -14,15 +14,13 @@ from __future__ import annotations
 import json
 import secrets
 import stat
-import threading
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
-from conftest import Stack, free_port
+from conftest import Stack, free_port, webhook
 
 pytestmark = pytest.mark.integration
 
@@ -30,38 +28,16 @@ WRONG_TOKEN = f"fake-wrong-token-{secrets.token_hex(8)}"
 HOOK_PATH = f"/services/T0FAKE/B0FAKE/{secrets.token_hex(12)}"
 
 
-def standin(stack: Stack, path: str, body: dict | None = None) -> dict:
-    url = f"http://127.0.0.1:{stack.tmdb_port}{path}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method="PUT" if data else "GET")
-    with urllib.request.urlopen(request) as response:
-        return json.load(response)
+@pytest.fixture(scope="module")
+def alerts() -> Iterator[tuple[str, list[dict]]]:
+    with webhook(HOOK_PATH) as receiver:
+        yield receiver
 
 
 @pytest.fixture(scope="module")
-def webhook() -> Iterator[tuple[str, list[bytes]]]:
-    """A loopback Slack-compatible receiver: the URL to post to and the bodies it got."""
-    bodies: list[bytes] = []
-
-    class Receiver(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - stdlib name
-            bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{HOOK_PATH}", bodies
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def failures(stack, webhook, tmp_path_factory) -> dict:
+def failures(stack, alerts, tmp_path_factory) -> dict:
     """The three TMDB failure paths, each a `cinelake ingest tmdb` in its own home."""
-    url, bodies = webhook
+    url, bodies = alerts
     token = stack.env["CINELAKE_TMDB_STANDIN_KEY"]
     cases = {
         "unreachable": {"CINELAKE_TMDB_BASE_URL": f"http://127.0.0.1:{free_port()}/3"},
@@ -74,11 +50,11 @@ def failures(stack, webhook, tmp_path_factory) -> dict:
         runner = Stack(home, {**stack.env, "CINELAKE_HOME": str(home),
                               "CINELAKE_ALERT_WEBHOOK": url, **env})  # fmt: skip
         if case == "server_errors":
-            standin(stack, "/_cinelake/faults", {"server_error_every": 1})
+            stack.standin("/_cinelake/faults", {"server_error_every": 1})
         try:
             results[case] = (home, runner.cinelake("ingest", "tmdb", check=False))
         finally:
-            standin(stack, "/_cinelake/faults", {})
+            stack.standin("/_cinelake/faults", {})
     # A client of the stand-in that still puts the token in the URL (as v3 clients do).
     with urllib.request.urlopen(
         f"http://127.0.0.1:{stack.tmdb_port}/3/genre/movie/list?api_key={token}"
@@ -105,7 +81,7 @@ def test_each_failure_is_one_clear_line_and_an_alert(failures):
     assert "HTTP 401" in failures["results"]["refused"][1].stderr
     assert "failed after" in failures["results"]["server_errors"][1].stderr
     assert len(failures["alerts"]) == 3
-    assert all(json.loads(body)["text"].endswith("failed (tmdb)") for body in failures["alerts"])
+    assert all(alert["text"].endswith("failed (tmdb)") for alert in failures["alerts"])
 
 
 def test_no_token_or_webhook_address_in_any_artifact(stack, failures):
@@ -117,8 +93,8 @@ def test_no_token_or_webhook_address_in_any_artifact(stack, failures):
                 artifacts[str(path)] = text_of(path)
     for path in (stack.home / "logs").glob("*.log"):  # the stand-in's access log among them
         artifacts[str(path)] = text_of(path)
-    for number, body in enumerate(failures["alerts"]):
-        artifacts[f"alert {number}"] = body.decode()
+    for number, alert in enumerate(failures["alerts"]):
+        artifacts[f"alert {number}"] = json.dumps(alert)
     assert any("ingestion_runs" in name for name in artifacts)  # the ops table was read
     leaks = [
         (name, secret[:12])
