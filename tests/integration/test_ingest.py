@@ -23,7 +23,7 @@ import pymysql
 import pytest
 from conftest import Stack, free_port
 
-from ingestion.config import SHOP_TABLES
+from cinelake.config import SHOP_TABLES
 
 pytestmark = pytest.mark.integration
 

@@ -17,7 +17,7 @@ import pyspark
 import pytest
 import yaml
 
-from ingestion import hive_llap_jar
+from cinelake.stack import hive_llap_jar
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -166,7 +166,7 @@ def test_the_thrift_server_gets_the_hive_llap_jar_from_the_project_image(service
     assert copier["entrypoint"][0] == "cp" and copier["entrypoint"][-1] == "/jars/"
     assert copier["entrypoint"][1] == f"/usr/local/share/cinelake/jars/{jar_name}"
     assert thrift["depends_on"]["spark-jars"] == {"condition": "service_completed_successfully"}
-    assert "RUN python -m ingestion.hive_llap_jar" in (ROOT / "Dockerfile").read_text()
+    assert "RUN python -m cinelake.stack.hive_llap_jar" in (ROOT / "Dockerfile").read_text()
 
 
 def test_python_servers_listen_beyond_loopback_inside_their_container(services):
@@ -185,7 +185,7 @@ def test_dockerfile_installs_the_project():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert re.search(r"^COPY pyproject\.toml .*\./$", dockerfile, re.M)
     assert re.search(r"^COPY \. \.$", dockerfile, re.M)
-    # editable, so that ingestion.config.PROJECT_ROOT is the copied project (seeds, dbt)
+    # editable, so that cinelake.config.PROJECT_ROOT is the copied project (seeds, dbt)
     assert "pip install --no-deps -e ." in dockerfile
 
 

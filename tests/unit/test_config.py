@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingestion import cli
-from ingestion.config import PROJECT_ROOT, Settings, load_settings, settings_markdown
-from ingestion.services.mariadb import bootstrap_sql
+from cinelake import cli
+from cinelake.config import PROJECT_ROOT, Settings, load_settings, settings_markdown
+from cinelake.stack.mariadb import bootstrap_sql
 
 
 def test_defaults_live_in_the_project(monkeypatch):
@@ -153,7 +153,7 @@ def test_the_pii_salt_is_random_private_and_stable(monkeypatch, tmp_path):
 def test_the_readme_lists_every_setting_as_generated():
     readme = (PROJECT_ROOT / "README.md").read_text()
     assert settings_markdown() in readme, (
-        "README settings table is stale: python -m ingestion.config"
+        "README settings table is stale: python -m cinelake.config"
     )
 
 

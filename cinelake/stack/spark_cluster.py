@@ -10,9 +10,9 @@ import json
 import urllib.request
 from pathlib import Path
 
-from ingestion.config import LOOPBACK, Settings
-from ingestion.services.process import Daemon, ensure_port_free
-from ingestion.services.spark_runtime import spark_bin, spark_env
+from cinelake.config import LOOPBACK, Settings
+from cinelake.stack.process import Daemon, ensure_port_free
+from cinelake.stack.spark_runtime import spark_bin, spark_env
 
 MASTER_CLASS = "org.apache.spark.deploy.master.Master"
 WORKER_CLASS = "org.apache.spark.deploy.worker.Worker"

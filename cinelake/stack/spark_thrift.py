@@ -9,10 +9,9 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from ingestion import hive_llap_jar
-from ingestion.config import LOOPBACK, Settings
-from ingestion.services import spark_cluster, spark_runtime
-from ingestion.services.process import Daemon, ServiceError, ensure_port_free, port_open
+from cinelake.config import LOOPBACK, Settings
+from cinelake.stack import hive_llap_jar, spark_cluster, spark_runtime
+from cinelake.stack.process import Daemon, ServiceError, ensure_port_free, port_open
 
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 NAME = "spark-thrift"
@@ -71,7 +70,7 @@ def submit_command(settings: Settings) -> list[str]:
         "--driver-memory",
         settings.spark_driver_memory,
         # Hive's function registry, initialised on some session closes, needs it (see
-        # ingestion/hive_llap_jar.py); the driver is where sessions live.
+        # cinelake/stack/hive_llap_jar.py); the driver is where sessions live.
         "--driver-class-path",
         str(hive_llap_jar.require()),
     ]

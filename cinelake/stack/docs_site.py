@@ -15,9 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ingestion.config import LOOPBACK, PROJECT_ROOT, load_settings
-from ingestion.errors import UsageError
-from ingestion.services.process import ServiceError, ensure_port_free
+from cinelake.config import LOOPBACK, PROJECT_ROOT, load_settings
+from cinelake.errors import UsageError
+from cinelake.stack.process import ServiceError, ensure_port_free
 
 log = logging.getLogger(__name__)
 # What the dbt docs site loads, and nothing else: name -> content type.

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import dlt
 import requests
 
-from ingestion.config import REAL_TMDB_URL, TMDB_MAX_PAGE
+from cinelake.config import REAL_TMDB_URL, TMDB_MAX_PAGE
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """`cinelake demo-data`: the three demo sources and the manifest that accounts for them.
 
 Outputs, under `$CINELAKE_HOME/demo/`:
-    csv/movies.csv, csv/series.csv    the IMDb-like files (see csv_files.py)
+    csv/movies.csv, csv/series.csv    the IMDb-like files (see csv_writer.py)
     tmdb_movies.jsonl                 the TMDB stand-in's movies
     manifest.json                     what was generated: rows, defects, shared titles
     state.json                        seed, scale, as_of and the demo clock's day
@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pymysql
 
-from ingestion.config import Settings
-from ingestion.demo import csv_files, shop
-from ingestion.demo.catalog import HORROR, Title, generate_titles, stream
-from ingestion.demo.tmdb_standin import load_genres
-from ingestion.services.process import ServiceError
+from cinelake.config import Settings
+from cinelake.demo import csv_writer, shop_loader
+from cinelake.demo.catalog import HORROR, Title, generate_titles, stream
+from cinelake.demo.tmdb_server import load_genres
+from cinelake.stack.process import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class SourceSelector:
         self.tmdb_out = tmdb_out
         self.genre_ids = genre_ids
         self.next_tmdb_id = 10_000
-        self.catalog: list[shop.CatalogEntry] = []
+        self.catalog: list[shop_loader.CatalogEntry] = []
         self.counts: Counter[str] = Counter()
 
     def tmdb_record(
@@ -154,7 +154,7 @@ class SourceSelector:
     ) -> None:
         default_runtime = 110 if kind == "movie" else 45
         self.catalog.append(
-            shop.CatalogEntry(
+            shop_loader.CatalogEntry(
                 catalog_title_id=len(self.catalog) + 1,
                 service_title=name,
                 title_type=kind,
@@ -229,19 +229,19 @@ def generate(settings: Settings, scale: float, seed: int, as_of: dt.date) -> dic
         with tmdb_tmp.open("w", encoding="utf-8") as tmdb_out:
             selector = SourceSelector(seed, tmdb_out, genre_ids)
             files = {}
-            for layout, count in ((csv_files.MOVIES, n_movies), (csv_files.SERIES, n_series)):
+            for layout, count in ((csv_writer.MOVIES, n_movies), (csv_writer.SERIES, n_series)):
                 tmp = csv_dir / f"{layout.name}.tmp"
                 log.info("writing %s (%d titles)", layout.name, count)
-                files[layout.name] = csv_files.write_csv(
+                files[layout.name] = csv_writer.write_csv(
                     tmp, selector.tap(generate_titles(seed, layout.kind, count)), layout, seed
                 )
                 files[layout.name]["path"] = str(csv_dir / layout.name)
             selector.add_tmdb_only(seed)
             selector.add_unmatched(seed)
         log.info("loading the shop database (%d catalog titles)", len(selector.catalog))
-        shop_entry = shop.load_initial(conn, seed, scale, as_of, selector.catalog)
+        shop_entry = shop_loader.load_initial(conn, seed, scale, as_of, selector.catalog)
 
-    for layout in (csv_files.MOVIES, csv_files.SERIES):
+    for layout in (csv_writer.MOVIES, csv_writer.SERIES):
         _publish(csv_dir / f"{layout.name}.tmp")
     _publish(tmdb_tmp)
     counts = selector.counts
@@ -251,7 +251,7 @@ def generate(settings: Settings, scale: float, seed: int, as_of: dt.date) -> dic
         "files": files,
         "defect_kinds": {
             name: {"rate": d.rate, "expect": d.expect, "description": d.description}
-            for name, d in csv_files.DEFECTS.items()
+            for name, d in csv_writer.DEFECTS.items()
         },
         "tmdb": {
             "path": str(demo_dir / "tmdb_movies.jsonl"),
@@ -302,7 +302,7 @@ def advance_day(settings: Settings) -> dict:
     day = state["day"] + 1
     catalog = _read_catalog(settings)
     with contextlib.closing(shop_connection(settings)) as conn:
-        entry = shop.advance_day(
+        entry = shop_loader.advance_day(
             conn, state["seed"], state["scale"], dt.date.fromisoformat(state["as_of"]), day, catalog
         )
     tables = manifest["shop"]["tables"]
@@ -316,7 +316,7 @@ def advance_day(settings: Settings) -> dict:
     return entry
 
 
-def _read_catalog(settings: Settings) -> list[shop.CatalogEntry]:
+def _read_catalog(settings: Settings) -> list[shop_loader.CatalogEntry]:
     """The service catalog as loaded (ids, runtimes) for generating new sessions."""
     with contextlib.closing(shop_connection(settings)) as conn, conn.cursor() as cursor:
         cursor.execute(
@@ -324,7 +324,7 @@ def _read_catalog(settings: Settings) -> list[shop.CatalogEntry]:
             "runtime_minutes, imdb_id, tmdb_id from catalog_titles "
             "order by catalog_title_id"
         )
-        return [shop.CatalogEntry(*row) for row in cursor.fetchall()]
+        return [shop_loader.CatalogEntry(*row) for row in cursor.fetchall()]
 
 
 def default_as_of(settings: Settings) -> dt.date:

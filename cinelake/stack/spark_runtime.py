@@ -9,8 +9,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ingestion.config import LOOPBACK, Settings
-from ingestion.services.process import ServiceError
+from cinelake.config import LOOPBACK, Settings
+from cinelake.stack.process import ServiceError
 
 MIN_JAVA_MAJOR = 17
 # The environment variable Spark JVMs hold the PII salt in (macros/pii_salt_sql.sql).

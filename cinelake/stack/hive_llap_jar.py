@@ -13,7 +13,7 @@ Where it comes from. No Maven here, but the pyspark 3.5 source distribution on P
 genuine Apache jar; set-up downloads it through pip (so pip's index and proxy settings apply),
 takes the one file out, checks its sha256 and drops the rest.
 
-`python -m ingestion.hive_llap_jar` installs it (scripts/bootstrap.sh runs it);
+`python -m cinelake.stack.hive_llap_jar` installs it (scripts/bootstrap.sh runs it);
 the Thrift server puts it on the driver class path.
 """
 
@@ -28,13 +28,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ingestion.services.process import ServiceError
+from cinelake.stack.process import ServiceError
 
 JAR_NAME = "hive-llap-common-2.3.9.jar"
 JAR_SHA256 = "bbc07775a0b14180540b44d7879fb35dc92967a1e7a968063ca890c4e604c0b9"
 SOURCE_REQUIREMENT = "pyspark==3.5.8"
 SOURCE_MEMBER = f"pyspark-3.5.8/deps/jars/{JAR_NAME}"
-INSTALL_COMMAND = f"{Path(sys.executable).name} -m ingestion.hive_llap_jar"
+INSTALL_COMMAND = f"{Path(sys.executable).name} -m cinelake.stack.hive_llap_jar"
 
 
 def jar_path() -> Path:

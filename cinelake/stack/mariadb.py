@@ -15,8 +15,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ingestion.config import LOOPBACK, Settings, load_settings
-from ingestion.services.process import Daemon, ServiceError, ensure_port_free
+from cinelake.config import LOOPBACK, Settings, load_settings
+from cinelake.stack.process import Daemon, ServiceError, ensure_port_free
 
 NAME = "mariadb"
 # Debian installs the server binaries in /usr/sbin, which is not on every user's PATH.

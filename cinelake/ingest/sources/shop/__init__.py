@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 from dlt.sources.sql_database import sql_database
 
-from ingestion.config import SHOP_TABLES as TABLES
+from cinelake.config import SHOP_TABLES as TABLES
 
 CURSOR_COLUMN = "updated_at"
 CHUNK_ROWS = 50_000

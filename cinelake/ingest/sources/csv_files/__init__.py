@@ -13,7 +13,7 @@ Idempotency: a file is identified by the SHA-256 of its content, kept in the sou
 state (which dlt commits with the load) with its line counts (lines in, rejected). Content
 already loaded is skipped, so re-running never duplicates rows; a changed file is loaded again
 as a new version. The kept counts let a skipped file still be judged by the reject-rate alarm
-(see ingestion/reject_rate.py): a bad file keeps failing the run until it is replaced. Lines
+(see cinelake/ingest/reject_rate.py): a bad file keeps failing the run until it is replaced. Lines
 are parsed in chunks of CHUNK_LINES and yielded as Arrow tables: memory stays flat for any
 file size.
 """

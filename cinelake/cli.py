@@ -1,7 +1,7 @@
 """The `cinelake` command line: local services, demo sources, ingestion, the docs site.
 
 Every error is one `cinelake: error: ...` line, never a traceback (`-v` shows it): exit 2 for a
-wrong command line or setting (`ingestion.errors.UsageError`), 1 for a failure (a missing Java,
+wrong command line or setting (`cinelake.errors.UsageError`), 1 for a failure (a missing Java,
 a taken port, a source that failed), 3 from `status` when a service does not answer, 130 on
 Ctrl-C. Everything the process writes is owner-only (umask 077), and every log line and error
 text goes through the redaction step first.
@@ -20,10 +20,11 @@ from collections.abc import Sequence
 
 import pymysql
 
-from ingestion import redaction
-from ingestion.config import Settings, load_settings
-from ingestion.errors import EXIT_FAILURE, EXIT_USAGE, CinelakeError, UsageError
-from ingestion.services import SERVICES, spark_cluster
+from cinelake.config import Settings, load_settings
+from cinelake.errors import EXIT_FAILURE, EXIT_USAGE, CinelakeError, UsageError
+from cinelake.ingest import redaction
+from cinelake.stack import spark_cluster
+from cinelake.stack.services import SERVICES
 
 EXIT_STATUS_DOWN = 3
 EXIT_INTERRUPTED = 130
@@ -112,7 +113,7 @@ def cmd_status(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(settings: Settings, args: argparse.Namespace) -> int:
-    from ingestion.demo import generate
+    from cinelake.demo import generate
 
     if args.advance_day:
         entry = generate.advance_day(settings)
@@ -141,7 +142,7 @@ def cmd_demo_data(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    from ingestion import pipelines
+    from cinelake.ingest import pipelines
 
     sources = pipelines.SOURCES if args.source == "all" else (args.source,)
     report = pipelines.run(settings, sources)
@@ -152,7 +153,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_sql(settings: Settings, args: argparse.Namespace) -> int:
-    from ingestion import sql_client
+    from cinelake.stack import sql_client
 
     columns, rows = sql_client.run(settings, args.statement)
     if columns:
@@ -161,7 +162,7 @@ def cmd_sql(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
-    from ingestion import docs_site
+    from cinelake.stack import docs_site
 
     docs_site.serve(args.port if args.port is not None else settings.docs_port)
     return 0

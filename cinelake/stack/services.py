@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ingestion.config import LOOPBACK, Settings
-from ingestion.services import mariadb, spark_cluster, spark_runtime, spark_thrift, tmdb_standin
-from ingestion.services.process import Daemon, ServiceError, port_open
+from cinelake.config import LOOPBACK, Settings
+from cinelake.stack import mariadb, spark_cluster, spark_runtime, spark_thrift, tmdb_standin
+from cinelake.stack.process import Daemon, ServiceError, port_open
 
 __all__ = ["SERVICES", "Service", "ServiceError"]
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pymysql
 
-from ingestion.config import SHOP_TABLES
-from ingestion.demo.catalog import FIRST_NAMES, LAST_NAMES, stream
+from cinelake.config import SHOP_TABLES
+from cinelake.demo.catalog import FIRST_NAMES, LAST_NAMES, stream
 
 SCHEMA_FILE = Path(__file__).with_name("shop_schema.sql")
 TABLES = SHOP_TABLES

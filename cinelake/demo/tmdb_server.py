@@ -12,7 +12,7 @@ from CINELAKE_TMDB_FAULTS (JSON) or at any time with `PUT /_cinelake/faults`; `G
 `rate_limit_every` (429 with Retry-After: `retry_after_s`), `server_error_every` (503),
 `slow_every` (sleep `slow_s` seconds before answering), `malformed_every` (a truncated body).
 
-Run: python -m ingestion.demo.tmdb_standin --port 8780 --demo-dir .cinelake/demo
+Run: python -m cinelake.demo.tmdb_server --port 8780 --demo-dir .cinelake/demo
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from ingestion import redaction
-from ingestion.config import LOOPBACK, PROJECT_ROOT, TMDB_STANDIN_DEFAULT_KEY, load_settings
+from cinelake.config import LOOPBACK, PROJECT_ROOT, TMDB_STANDIN_DEFAULT_KEY, load_settings
+from cinelake.ingest import redaction
 
 log = logging.getLogger(__name__)
 

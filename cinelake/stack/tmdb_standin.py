@@ -6,11 +6,11 @@ import json
 import sys
 import urllib.request
 
-from ingestion.config import LOOPBACK, PROJECT_ROOT, Settings
-from ingestion.services.process import Daemon, ensure_port_free
+from cinelake.config import LOOPBACK, PROJECT_ROOT, Settings
+from cinelake.stack.process import Daemon, ensure_port_free
 
 NAME = "tmdb-standin"
-MODULE = "ingestion.demo.tmdb_standin"
+MODULE = "cinelake.demo.tmdb_server"
 
 
 def enabled(settings: Settings) -> bool:

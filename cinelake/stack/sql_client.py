@@ -13,9 +13,9 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from ingestion.config import LOOPBACK, Settings
-from ingestion.errors import CinelakeError
-from ingestion.services.process import port_open
+from cinelake.config import LOOPBACK, Settings
+from cinelake.errors import CinelakeError
+from cinelake.stack.process import port_open
 
 MAX_WIDTH = 60  # a cell wider than this is cut, with an ellipsis, in the table format
 

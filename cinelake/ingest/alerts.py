@@ -8,10 +8,10 @@ import urllib.parse
 import urllib.request
 from typing import TYPE_CHECKING
 
-from ingestion import redaction
+from cinelake.ingest import redaction
 
 if TYPE_CHECKING:
-    from ingestion.pipelines import RunReport
+    from cinelake.ingest.pipelines import RunReport
 
 log = logging.getLogger(__name__)
 TIMEOUT_S = 10

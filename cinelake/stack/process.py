@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingestion.errors import CinelakeError
+from cinelake.errors import CinelakeError
 
 if TYPE_CHECKING:
-    from ingestion.config import Settings
+    from cinelake.config import Settings
 
 log = logging.getLogger(__name__)
 

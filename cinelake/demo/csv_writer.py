@@ -23,11 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingestion.demo.catalog import Credit, Title
-from ingestion.sources.csv_files import MOVIE_COLUMNS, SEPARATOR, SERIES_COLUMNS
+from cinelake.demo.catalog import Credit, Title
+from cinelake.ingest.sources.csv_files import MOVIE_COLUMNS, SEPARATOR, SERIES_COLUMNS
 
 NULL = r"\N"
-# The columns are the reader's (sources/csv_files.py): one definition of the format.
+# The columns are the reader's (cinelake/ingest/sources/csv_files/): one definition of the format.
 
 
 @dataclass(frozen=True)

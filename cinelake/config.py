@@ -5,7 +5,7 @@ value can be overridden by the environment variable named in its field (the READ
 table is generated from this module, and a test keeps the two equal). Secrets are never written
 in code: the defaults below are development passwords for services bound to 127.0.0.1 only,
 production users set their own; fields marked `secret` are never printed and are redacted from
-every error text, log line, report and alert (see `ingestion.redaction`).
+every error text, log line, report and alert (see `cinelake.ingest.redaction`).
 
 A bad value is one `SettingsError` that names the variable, the value and what is accepted.
 """
@@ -25,7 +25,7 @@ from urllib.parse import quote_plus, urlsplit
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ingestion.errors import UsageError
+from cinelake.errors import UsageError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
@@ -660,7 +660,7 @@ def _kind(info: Any) -> str:
 
 
 def settings_markdown() -> str:
-    """The README's settings table, generated from the fields (`python -m ingestion.config`)."""
+    """The README's settings table, generated from the fields (`python -m cinelake.config`)."""
     rows: dict[str, list[str]] = {section: [] for section in SECTIONS}
     for info in Settings.model_fields.values():
         extra = info.json_schema_extra or {}

@@ -5,11 +5,11 @@ Each source has its own dlt pipeline (state under `$CINELAKE_HOME/dlt`) writing 
 extracts and normalizes everything first; only then is anything written to the lake, so a
 failing source leaves no partial data (its pending package is dropped). Per source:
 
-- csv  appends; content already loaded (same SHA-256) is skipped (see sources/csv_files.py).
-       A file whose rejected share trips the alarm (ingestion/reject_rate.py) fails the source.
+- csv  appends; content already loaded (same SHA-256) is skipped (see sources/csv_files/).
+       A file whose rejected share trips the alarm (ingest/reject_rate.py) fails the source.
 - tmdb is a daily snapshot: the day's partitions of its tables are replaced, never doubled.
 - shop appends what changed since the last run (incremental on updated_at), re-reading a lag
-       window behind the cursor so late-committed rows land (see sources/shop.py).
+       window behind the cursor so late-committed rows land (see sources/shop/).
 
 Every run writes a report (per source and table: rows in, landed, rejected, bytes, seconds,
 status) to `$CINELAKE_HOME/runs/<run id>.json` and to the bronze table `ops/ingestion_runs`,
@@ -35,9 +35,10 @@ import pendulum
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingestion import alerts, lake, redaction, reject_rate
-from ingestion.config import Settings
-from ingestion.sources import csv_files, shop, tmdb
+from cinelake import lake
+from cinelake.config import Settings
+from cinelake.ingest import alerts, redaction, reject_rate
+from cinelake.ingest.sources import csv_files, shop, tmdb
 
 log = logging.getLogger(__name__)
 
