@@ -6,12 +6,9 @@ import json
 import logging
 import urllib.parse
 import urllib.request
-from typing import TYPE_CHECKING
 
 from cinelake.ingest import redaction
-
-if TYPE_CHECKING:
-    from cinelake.ingest.pipelines import RunReport
+from cinelake.ingest.report import RunReport
 
 log = logging.getLogger(__name__)
 TIMEOUT_S = 10

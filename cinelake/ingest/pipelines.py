@@ -26,7 +26,7 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ import pyarrow.parquet as pq
 from cinelake import lake
 from cinelake.config import Settings
 from cinelake.ingest import alerts, redaction, reject_rate
+from cinelake.ingest.report import RunReport, TableMetrics
 from cinelake.ingest.sources import csv_files, shop, tmdb
 
 log = logging.getLogger(__name__)
@@ -46,39 +47,6 @@ SOURCES = ("csv", "tmdb", "shop")
 RUN_LOG_SOURCE, RUN_LOG_TABLE = "ops", "ingestion_runs"
 # Arrow tables are written as they are; dlt's own lineage column is added to them too.
 os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
-
-
-@dataclass
-class TableMetrics:
-    source: str
-    table: str
-    rows_in: int = 0
-    rows_landed: int = 0
-    rows_rejected: int = 0
-    # Of rows_landed, those at or before the previous run's cursor (shop's lag window): mostly
-    # rows read and appended again, plus any late row landing for the first time (telling them
-    # apart would mean reading bronze). Rows past the cursor = landed - lag window.
-    rows_lag_window: int = 0
-    bytes: int = 0
-    seconds: float = 0.0
-    status: str = "ok"  # ok | skipped | failed
-    detail: str = ""
-
-
-@dataclass
-class RunReport:
-    run_id: str
-    load_date: str
-    lake_url: str
-    started_at: str
-    finished_at: str = ""
-    status: str = "running"
-    errors: dict[str, str] = field(default_factory=dict)
-    tables: list[TableMetrics] = field(default_factory=list)
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.errors)
 
 
 def _pipeline(settings: Settings, source: str, day: dt.date) -> dlt.Pipeline:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cinelake.ingest.pipelines import TableMetrics, _judge_reject_rate
+from cinelake.ingest.pipelines import _judge_reject_rate
 from cinelake.ingest.reject_rate import RejectRate
+from cinelake.ingest.report import TableMetrics
 from cinelake.ingest.sources.csv_files import FileCounts, LoadedContent
 
 
