@@ -31,7 +31,7 @@ from cinelake.config import Settings
 from cinelake.demo import csv_writer, shop_loader
 from cinelake.demo.catalog import HORROR, Title, generate_titles, stream
 from cinelake.demo.tmdb_server import load_genres
-from cinelake.stack.process import ServiceError
+from cinelake.errors import CinelakeError
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def shop_connection(settings: Settings) -> pymysql.Connection:
             connect_timeout=5,
         )
     except pymysql.err.OperationalError as exc:
-        raise ServiceError(
+        raise CinelakeError(
             f"cannot reach the shop database on {settings.mysql_host}:{settings.mysql_port} "
             f"({exc.args[-1]}): start it with `cinelake up`"
         ) from exc
@@ -292,7 +292,7 @@ def read_json(path: Path, what: str) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ServiceError(f"no {what} at {path}: run `cinelake demo-data` first") from exc
+        raise CinelakeError(f"no {what} at {path}: run `cinelake demo-data` first") from exc
 
 
 def advance_day(settings: Settings) -> dict:
