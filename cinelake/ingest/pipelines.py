@@ -22,7 +22,6 @@ import datetime as dt
 import io
 import json
 import logging
-import os
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -45,8 +44,10 @@ log = logging.getLogger(__name__)
 
 SOURCES = ("csv", "tmdb", "shop")
 RUN_LOG_SOURCE, RUN_LOG_TABLE = "ops", "ingestion_runs"
-# Arrow tables are written as they are; dlt's own lineage column is added to them too.
-os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
+# Arrow tables are written as they are; dlt's own lineage column is added to them too. Given to
+# dlt in code around each source's extract and normalize (dlt reads it at extract), never set
+# in the process's environment; NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID still overrides.
+DLT_CONFIG = {"normalize.parquet_normalizer.add_dlt_load_id": True}
 
 
 def _pipeline(settings: Settings, source: str, day: dt.date) -> dlt.Pipeline:
@@ -108,8 +109,9 @@ def _run_source(
     spark_dirs = lake.release_dataset_dir(settings.lake_url, source_name)
     try:
         source, to_metrics = build(pipeline.state)  # the state before this run
-        pipeline.extract(source, loader_file_format="parquet")
-        normalize_info = pipeline.normalize()
+        with dlt.config.values(DLT_CONFIG):
+            pipeline.extract(source, loader_file_format="parquet")
+            normalize_info = pipeline.normalize()
         row_counts = {
             table: count
             for table, count in normalize_info.row_counts.items()
