@@ -103,7 +103,7 @@ def stage(name: str, argv: list[str], thrift_pid: int, results: dict, check: boo
 
 
 def target_dir() -> Path:
-    return Path(os.environ.get("DBT_TARGET_PATH") or ROOT / "target")
+    return load_settings().dbt_target_path
 
 
 def floor_statements(target: Path) -> list[tuple[str, str]]:

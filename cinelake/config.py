@@ -152,6 +152,11 @@ class Settings(BaseSettings):
         **_env("CINELAKE_PROGRESS", section="services"),
     )
     # -- Spark ---------------------------------------------------------------------------
+    java_home: Path | None = Field(
+        None,
+        description="a Java 17+ for Spark (its own variable); default the `java` on PATH",
+        **_env("JAVA_HOME", section="spark"),
+    )
     thrift_port: Port = Field(
         10000,
         description="Spark Thrift server (JDBC/ODBC, dbt) port",
@@ -579,6 +584,13 @@ class Settings(BaseSettings):
     @property
     def mysql_socket(self) -> Path:
         return self.mysql_dir / "mysqld.sock"
+
+
+def process_environment() -> dict[str, str]:
+    """The environment this process was started with: what the services it starts inherit
+    (each adds its own variables) and the PATH their binaries are found on. Settings are the
+    fields above; this is the one other place that reads the environment."""
+    return dict(os.environ)
 
 
 def load_settings(**overrides: Any) -> Settings:

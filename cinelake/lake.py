@@ -9,9 +9,10 @@ string is given to dlt's filesystem destination and used here to find or replace
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import fsspec
+
+from cinelake.config import load_settings
 
 BRONZE = "bronze"
 # dlt's filesystem layout placeholders; {YYYY}/{MM}/{DD} come from the load's current_datetime.
@@ -34,8 +35,8 @@ def bronze_url(lake_url: str, source: str = "", table: str = "") -> str:
 def filesystem(url: str) -> tuple[fsspec.AbstractFileSystem, str]:
     """The fsspec filesystem of a URL and the path inside it (s3 honours AWS_ENDPOINT_URL)."""
     options = {}
-    if url.startswith("s3://") and os.environ.get("AWS_ENDPOINT_URL"):
-        options["client_kwargs"] = {"endpoint_url": os.environ["AWS_ENDPOINT_URL"]}
+    if url.startswith("s3://") and (endpoint_url := load_settings().aws_endpoint_url):
+        options["client_kwargs"] = {"endpoint_url": endpoint_url}
     return fsspec.core.url_to_fs(url, **options)
 
 

@@ -9,13 +9,12 @@ run_results.json and more, which are not for a web page; every other path is a 4
 from __future__ import annotations
 
 import logging
-import os
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cinelake.config import LOOPBACK, PROJECT_ROOT, load_settings
+from cinelake.config import LOOPBACK, load_settings
 from cinelake.errors import UsageError
 from cinelake.stack.process import ServiceError, ensure_port_free
 
@@ -33,7 +32,7 @@ MIN_PORT, MAX_PORT = 1, 65535
 
 def target_dir() -> Path:
     """dbt's target path: DBT_TARGET_PATH if set, else <project>/target."""
-    return Path(os.environ.get("DBT_TARGET_PATH") or PROJECT_ROOT / "target")
+    return load_settings().dbt_target_path
 
 
 def check_port(port: object) -> int:

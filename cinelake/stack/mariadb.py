@@ -15,7 +15,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from cinelake.config import LOOPBACK, Settings, load_settings
+from cinelake.config import LOOPBACK, Settings, load_settings, process_environment
 from cinelake.stack.process import Daemon, ServiceError, ensure_port_free
 
 NAME = "mariadb"
@@ -31,7 +31,7 @@ def daemon(settings: Settings) -> Daemon:
 def find_binary(name: str, bindir: Path | None = None) -> str:
     """A MariaDB binary from CINELAKE_MARIADB_BINDIR if set, else from PATH or /usr/sbin."""
     bindir = bindir if bindir is not None else load_settings().mariadb_bindir
-    default_path = os.pathsep.join([os.environ.get("PATH", ""), *SBIN_DIRS])
+    default_path = os.pathsep.join([process_environment().get("PATH", ""), *SBIN_DIRS])
     search_path = str(bindir) if bindir else default_path
     path = shutil.which(name, path=search_path)
     if not path:
@@ -84,7 +84,7 @@ def _initialize(settings: Settings) -> None:
 def _owner_only_env() -> dict[str, str]:
     """mariadbd sets its files' modes from UMASK/UMASK_DIR (0660/0700 by default), not from
     the process umask: owner-only, like the rest of CINELAKE_HOME."""
-    return {**os.environ, "UMASK": "0600", "UMASK_DIR": "0700"}
+    return {**process_environment(), "UMASK": "0600", "UMASK_DIR": "0700"}
 
 
 def server_command(settings: Settings) -> list[str]:
@@ -181,13 +181,3 @@ def start(settings: Settings) -> tuple[int, bool]:
         settings.mysql_socket.chmod(0o700)
     run_sql_as_root(settings, bootstrap_sql(settings))
     return pid, started
-
-
-def url(settings: Settings, user: str, password: str) -> str:
-    """SQLAlchemy URL of the shop database for the given user (for dlt and the tests)."""
-    from urllib.parse import quote_plus
-
-    return (
-        f"mysql+pymysql://{quote_plus(user)}:{quote_plus(password)}@{LOOPBACK}:"
-        f"{settings.mysql_port}/{settings.mysql_database}"
-    )

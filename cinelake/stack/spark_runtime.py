@@ -3,13 +3,12 @@ SPARK_HOME (it ships bin/ and the jars), and an environment bound to loopback.""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
-from cinelake.config import LOOPBACK, Settings
+from cinelake.config import LOOPBACK, Settings, load_settings, process_environment
 from cinelake.stack.process import ServiceError
 
 MIN_JAVA_MAJOR = 17
@@ -34,7 +33,7 @@ def spark_env(settings: Settings) -> dict[str, str]:
     the PII salt."""
     java = java_binary()
     return {
-        **os.environ,
+        **process_environment(),
         "SPARK_HOME": str(spark_home()),
         "JAVA_HOME": str(Path(java).resolve().parent.parent),
         "SPARK_LOCAL_IP": LOOPBACK,  # also binds the web UIs to loopback
@@ -48,7 +47,7 @@ def spark_env(settings: Settings) -> dict[str, str]:
 
 def java_binary() -> str:
     """Path of a Java >= 17 binary, or a clear error saying how to get one."""
-    java_home = os.environ.get("JAVA_HOME")
+    java_home = load_settings().java_home
     java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
     hint = "install it with `apt-get install openjdk-17-jre-headless` or point JAVA_HOME at one"
     if not java or not Path(java).exists():
