@@ -14,6 +14,8 @@ from cinelake.stack import hive_llap_jar, spark_cluster, spark_runtime
 from cinelake.stack.process import Daemon, ServiceError, ensure_port_free, port_open
 
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
+# The fixed Spark properties, shared with the compose spark-thrift service.
+SPARK_DEFAULTS = Path(__file__).resolve().parent / "spark-defaults.conf"
 NAME = "spark-thrift"
 
 
@@ -29,31 +31,20 @@ def master(settings: Settings) -> str:
 
 
 def submit_command(settings: Settings) -> list[str]:
-    """The spark-submit command line of the Thrift server."""
+    """The spark-submit command line of the Thrift server: the fixed properties from
+    SPARK_DEFAULTS, this stack's own values as --conf."""
     spark_dir = settings.spark_dir
     metastore_url = f"jdbc:derby:;databaseName={spark_dir / 'metastore_db'};create=true"
     confs = {
         "spark.sql.warehouse.dir": str(spark_dir / "warehouse"),
-        "spark.sql.catalogImplementation": "hive",
         "spark.hadoop.javax.jdo.option.ConnectionURL": metastore_url,
         "spark.driver.extraJavaOptions": f"-Dderby.system.home={spark_dir}",
         "spark.driver.host": LOOPBACK,
         "spark.driver.bindAddress": LOOPBACK,
         "spark.ui.port": str(settings.spark_ui_port),
         "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
-        "spark.sql.adaptive.enabled": "true",
-        # Hadoop's local file system chmods what it writes with its own umask (022), not the
-        # process's: silver and gold hold customer data, so owner-only, like CINELAKE_HOME.
-        "spark.hadoop.fs.permissions.umask-mode": "077",
-        # MySQL DATETIMEs are UTC (the shop runs with time zone +00:00); bronze declares them
-        # as timestamps, read in this session time zone.
-        "spark.sql.session.timeZone": "UTC",
         # Where bronze lives, for dbt's register_bronze_sources macro (`set spark.cinelake...`).
-        # Not "...url": Spark redacts the values of confs whose name matches (?i)url.
         "spark.cinelake.lake_root": settings.lake_url,
-        # Sessions opened by dbt are many and short: keep the server's bookkeeping small.
-        "spark.sql.thriftserver.ui.retainedSessions": "50",
-        "spark.sql.thriftserver.ui.retainedStatements": "200",
     }
     if settings.spark_workers > 0:
         # One executor per worker, as big as the worker offers.
@@ -67,6 +58,8 @@ def submit_command(settings: Settings) -> list[str]:
         "cinelake-thrift",
         "--master",
         master(settings),
+        "--properties-file",
+        str(SPARK_DEFAULTS),
         "--driver-memory",
         settings.spark_driver_memory,
         # Hive's function registry, initialised on some session closes, needs it (see
