@@ -6,7 +6,8 @@ extracts and normalizes everything first; only then is anything written to the l
 failing source leaves no partial data (its pending package is dropped). Per source:
 
 - csv  appends; content already loaded (same SHA-256) is skipped (see sources/csv_files/).
-       A file whose rejected share trips the alarm (ingest/reject_rate.py) fails the source.
+       A file whose rejected share trips the alarm (cinelake/ingest/reject_rate.py) fails
+       the source.
 - tmdb is a daily snapshot: the day's partitions of its tables are replaced, never doubled.
 - shop appends what changed since the last run (incremental on updated_at), re-reading a lag
        window behind the cursor so late-committed rows land (see sources/shop/).
