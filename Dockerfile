@@ -1,4 +1,4 @@
-# The Cinelake Python image of docker-compose.yml: the ingestion package together with the dbt
+# The Cinelake Python image of docker-compose.yml: the cinelake package together with the dbt
 # project (models, macros, seeds, profiles), for the TMDB stand-in, the pipeline job and the
 # docs server. No Java: SQL runs on the spark-thrift service, reached over the network.
 FROM python:3.12-slim
@@ -19,17 +19,17 @@ WORKDIR /app
 # The dependencies in a layer of their own (an empty package stands in for the sources), so
 # that editing the project does not download dbt, pyspark and dlt again.
 COPY pyproject.toml README.md ./
-RUN mkdir ingestion && touch ingestion/__init__.py \
+RUN mkdir cinelake && touch cinelake/__init__.py \
     && pip install -e . \
-    && rm -rf ingestion cinelake.egg-info
+    && rm -rf cinelake cinelake.egg-info
 
 COPY . .
-# Editable on purpose: ingestion.config.PROJECT_ROOT is then /app, where the stand-in finds
+# Editable on purpose: cinelake.config.PROJECT_ROOT is then /app, where the stand-in finds
 # seeds/ and dbt finds the project.
 RUN pip install --no-deps -e .
-# The Hive jar the Spark Thrift server needs and pyspark lacks (ingestion/hive_llap_jar.py);
+# The Hive jar the Spark Thrift server needs and pyspark lacks (cinelake/stack/hive_llap_jar.py);
 # the spark-jars service hands it to the spark-thrift container.
-RUN python -m ingestion.hive_llap_jar
+RUN python -m cinelake.stack.hive_llap_jar
 
 # State (demo sources, dlt pipelines, run reports, dbt target and logs) lives on the compose
 # volume mounted at /data; the dbt project itself stays read-only in /app.

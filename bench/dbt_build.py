@@ -43,8 +43,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingestion.config import load_settings  # noqa: E402
-from ingestion.services import spark_thrift  # noqa: E402
+from cinelake.config import load_settings  # noqa: E402
+from cinelake.stack import spark_thrift  # noqa: E402
 
 BIN = Path(sys.executable).parent
 EDIT_LOOP_MODEL = "stg_csv__movies"
@@ -103,7 +103,7 @@ def stage(name: str, argv: list[str], thrift_pid: int, results: dict, check: boo
 
 
 def target_dir() -> Path:
-    return Path(os.environ.get("DBT_TARGET_PATH") or ROOT / "target")
+    return load_settings().dbt_target_path
 
 
 def floor_statements(target: Path) -> list[tuple[str, str]]:

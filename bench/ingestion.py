@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingestion.config import load_settings  # noqa: E402
-from ingestion.services.mariadb import find_binary  # noqa: E402
+from cinelake.config import load_settings  # noqa: E402
+from cinelake.stack.mariadb import find_binary  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

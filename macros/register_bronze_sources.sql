@@ -38,7 +38,7 @@
         {%- set partitions = run_query('show partitions ' ~ table).columns[0].values() -%}
         {%- if partitions | length > 0 -%}
             {#- 'year=2026/month=9/day=5' -> (2026, 9, 5); its directory is zero-padded
-                (the load-date layout of ingestion/lake.py) -#}
+                (the load-date layout of cinelake/lake.py) -#}
             {%- set days = [] -%}
             {%- for partition in partitions -%}
                 {%- set values = [] -%}

@@ -71,9 +71,9 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     fi
     echo "$want" > "$stamp"
 fi
-# The one Hive jar the pip pyspark lacks (ingestion/hive_llap_jar.py says why);
+# The one Hive jar the pip pyspark lacks (cinelake/stack/hive_llap_jar.py says why);
 # a no-op once it is there.
-"$VENV/bin/python" -m ingestion.hive_llap_jar
+"$VENV/bin/python" -m cinelake.stack.hive_llap_jar
 
 export VENV
 export PATH="$VENV/bin:$PATH"

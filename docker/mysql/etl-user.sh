@@ -2,7 +2,7 @@
 # Run by the MariaDB image's entrypoint once, when it initialises an empty data directory,
 # after it has created the shop database and its owner (MARIADB_DATABASE, MARIADB_USER) and
 # loaded the schema: adds the read-only `etl` user that ingestion reads the shop as, with
-# the same grants ingestion/services/mariadb.py::bootstrap_sql gives it under `cinelake up`.
+# the same grants cinelake/stack/mariadb.py::bootstrap_sql gives it under `cinelake up`.
 # The entrypoint sources this file (it is not executable), so it sets no shell options.
 
 # A SQL string literal: backslashes and quotes escaped (MariaDB rules, as mariadb.py's _quote).

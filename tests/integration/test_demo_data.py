@@ -13,7 +13,7 @@ from pathlib import Path
 import pymysql
 import pytest
 
-from ingestion.config import SHOP_TABLES as TABLES
+from cinelake.config import SHOP_TABLES as TABLES
 
 pytestmark = pytest.mark.integration
 

@@ -19,7 +19,7 @@ import pymysql
 import pytest
 from conftest import Stack, free_port, webhook
 
-from ingestion.config import SHOP_TABLES
+from cinelake.config import SHOP_TABLES
 
 pytestmark = pytest.mark.integration
 

@@ -12,8 +12,8 @@ import pytest
 import s3fs
 from conftest import BIN_DIR, Stack, free_port, stack_env
 
-from ingestion.demo import csv_files
-from ingestion.demo.catalog import generate_titles
+from cinelake.demo import csv_writer
+from cinelake.demo.catalog import generate_titles
 
 pytestmark = pytest.mark.integration
 BUCKET = "cinelake-test"
@@ -53,8 +53,8 @@ def test_csv_lands_in_s3_with_the_same_layout(s3_endpoint, tmp_path):
     csv_dir = tmp_path / "csv"
     csv_dir.mkdir()
     entries = {}
-    for layout in (csv_files.MOVIES, csv_files.SERIES):
-        entries[layout.name] = csv_files.write_csv(
+    for layout in (csv_writer.MOVIES, csv_writer.SERIES):
+        entries[layout.name] = csv_writer.write_csv(
             csv_dir / layout.name, generate_titles(4, layout.kind, 120), layout, 4
         )
     aws = {

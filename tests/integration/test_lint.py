@@ -16,7 +16,7 @@ def test_sql_models_are_lint_clean(stack):
 
 
 def test_python_is_lint_clean_and_formatted(stack):
-    paths = ("ingestion", "tests", "bench")
+    paths = ("cinelake", "tests", "bench")
     checked = stack.run(str(BIN_DIR / "ruff"), "check", *paths, check=False)
     assert checked.returncode == 0, checked.stdout[-4000:]
     formatted = stack.run(str(BIN_DIR / "ruff"), "format", "--check", *paths, check=False)

@@ -52,7 +52,7 @@ def test_models_are_parquet_tables_in_the_layer_schema(stack, built):
 
 def test_the_thrift_server_links_hives_builtin_udtfs(stack):
     """Hive's function registry, which the server initialises on some session closes, links
-    the UDTF `get_splits`; without hive-llap-common (ingestion/hive_llap_jar.py) that class
+    the UDTF `get_splits`; without hive-llap-common (cinelake/stack/hive_llap_jar.py) that class
     fails with NoClassDefFoundError LlapSigner$Signable, and so does the close."""
     udtf = "org.apache.hadoop.hive.ql.udf.generic.GenericUDTFGetSplits"
     with contextlib.closing(hive.connect(host="127.0.0.1", port=stack.thrift_port)) as conn:

@@ -17,12 +17,12 @@ import pyspark
 import pytest
 import yaml
 
-from ingestion import hive_llap_jar
+from cinelake.config import load_settings
+from cinelake.stack import hive_llap_jar, spark_thrift
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
-THRIFT_CONF = ROOT / "docker" / "spark" / "thrift-server.conf"
 VARIABLE = re.compile(r"\$\{(\w+)(:?[-?][^}]*)?\}")
 REQUIRED = re.compile(r"\$\{(\w+):\?[^}]*\}")
 LAKE = "/lake"
@@ -146,10 +146,44 @@ def test_the_lake_is_one_path_for_driver_executors_and_the_job(services):
     for name in ("spark-thrift", "spark-worker", "pipeline"):
         assert f"lake:{LAKE}" in services[name]["volumes"], name
     assert services["pipeline"]["environment"]["CINELAKE_LAKE_URL"] == LAKE
-    assert re.search(rf"^spark\.cinelake\.lake_root\s+{LAKE}$", THRIFT_CONF.read_text(), re.M)
+    assert confs(services["spark-thrift"]["command"])["spark.cinelake.lake_root"] == LAKE
     # Executors write table files where the driver commits them.
     for name in ("spark-thrift", "spark-worker"):
         assert "warehouse:/warehouse" in services[name]["volumes"], name
+
+
+def confs(argv: list[str]) -> dict[str, str]:
+    """The --conf properties of a spark-submit command line."""
+    pairs = (argv[i + 1].split("=", 1) for i, arg in enumerate(argv) if arg == "--conf")
+    return {key: value for key, value in pairs}
+
+
+def properties_file(path: Path) -> dict[str, str]:
+    lines = (line.strip() for line in path.read_text().splitlines())
+    pairs = (line.split(None, 1) for line in lines if line and not line.startswith("#"))
+    return {key: value for key, value in pairs}
+
+
+def test_cinelake_up_and_compose_share_one_spark_properties_file(services, tmp_path, monkeypatch):
+    """The fixed properties are written once, in SPARK_DEFAULTS, which both command lines load;
+    each gives the same per-stack properties (its own values) on top, and no fixed one."""
+    monkeypatch.setenv("CINELAKE_HOME", str(tmp_path))
+    monkeypatch.setenv("CINELAKE_SPARK_WORKERS", "2")  # compose runs a cluster
+    monkeypatch.setattr(hive_llap_jar, "require", lambda: tmp_path / hive_llap_jar.JAR_NAME)
+    local = spark_thrift.submit_command(load_settings())
+    thrift = services["spark-thrift"]
+    compose_argv = [str(arg) for arg in thrift["command"]]
+    fixed = properties_file(spark_thrift.SPARK_DEFAULTS)
+    assert fixed, "no property in the shared file"
+    # Both load the file...
+    assert local[local.index("--properties-file") + 1] == str(spark_thrift.SPARK_DEFAULTS)
+    in_container = compose_argv[compose_argv.index("--properties-file") + 1]
+    mounts = [v for v in thrift["volumes"] if v.split(":")[1] == in_container]
+    source = ROOT / mounts[0].split(":")[0]
+    assert mounts and source.resolve() == spark_thrift.SPARK_DEFAULTS.resolve(), mounts
+    # ...and give the same per-stack properties, none of the file's.
+    assert set(confs(local)) == set(confs(compose_argv))
+    assert not set(fixed) & set(confs(local))
 
 
 def test_the_thrift_server_gets_the_hive_llap_jar_from_the_project_image(services):
@@ -166,7 +200,7 @@ def test_the_thrift_server_gets_the_hive_llap_jar_from_the_project_image(service
     assert copier["entrypoint"][0] == "cp" and copier["entrypoint"][-1] == "/jars/"
     assert copier["entrypoint"][1] == f"/usr/local/share/cinelake/jars/{jar_name}"
     assert thrift["depends_on"]["spark-jars"] == {"condition": "service_completed_successfully"}
-    assert "RUN python -m ingestion.hive_llap_jar" in (ROOT / "Dockerfile").read_text()
+    assert "RUN python -m cinelake.stack.hive_llap_jar" in (ROOT / "Dockerfile").read_text()
 
 
 def test_python_servers_listen_beyond_loopback_inside_their_container(services):
@@ -185,7 +219,7 @@ def test_dockerfile_installs_the_project():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert re.search(r"^COPY pyproject\.toml .*\./$", dockerfile, re.M)
     assert re.search(r"^COPY \. \.$", dockerfile, re.M)
-    # editable, so that ingestion.config.PROJECT_ROOT is the copied project (seeds, dbt)
+    # editable, so that cinelake.config.PROJECT_ROOT is the copied project (seeds, dbt)
     assert "pip install --no-deps -e ." in dockerfile
 
 
@@ -207,4 +241,4 @@ def test_the_pii_salt_goes_to_the_spark_jvms_only(services):
     assert has_salt == {"spark-thrift", "spark-worker"}
     for name in has_salt:
         assert "CINELAKE_PII_SALT" not in " ".join(map(str, services[name]["command"])), name
-    assert "salt" not in THRIFT_CONF.read_text().lower()
+    assert "salt" not in spark_thrift.SPARK_DEFAULTS.read_text().lower()

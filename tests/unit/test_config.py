@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingestion import cli
-from ingestion.config import PROJECT_ROOT, Settings, load_settings, settings_markdown
-from ingestion.services.mariadb import bootstrap_sql
+from cinelake import cli
+from cinelake.config import PROJECT_ROOT, Settings, load_settings, settings_markdown
+from cinelake.stack.mariadb import bootstrap_sql
 
 
 def test_defaults_live_in_the_project(monkeypatch):
@@ -86,6 +86,7 @@ FREE_TEXT = {
     "CINELAKE_CSV_MOVIES",
     "CINELAKE_CSV_SERIES",
     "DBT_TARGET_PATH",
+    "JAVA_HOME",
     "CINELAKE_THRIFT_HOST",
     "CINELAKE_THRIFT_USER",
     "CINELAKE_MYSQL_HOST",
@@ -153,7 +154,7 @@ def test_the_pii_salt_is_random_private_and_stable(monkeypatch, tmp_path):
 def test_the_readme_lists_every_setting_as_generated():
     readme = (PROJECT_ROOT / "README.md").read_text()
     assert settings_markdown() in readme, (
-        "README settings table is stale: python -m ingestion.config"
+        "README settings table is stale: python -m cinelake.config"
     )
 
 

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from ingestion.demo import csv_files
-from ingestion.demo.catalog import generate_titles
+from cinelake.demo import csv_writer
+from cinelake.demo.catalog import generate_titles
 
 ID = re.compile(r"^tt\d{7}$")
 
@@ -18,9 +18,9 @@ def written(tmp_path_factory):
     """Both files for 300 titles each (enough for every defect kind), seed 11."""
     out = tmp_path_factory.mktemp("csv")
     result = {}
-    for layout in (csv_files.MOVIES, csv_files.SERIES):
+    for layout in (csv_writer.MOVIES, csv_writer.SERIES):
         path = out / layout.name
-        entry = csv_files.write_csv(path, generate_titles(11, layout.kind, 300), layout, seed=11)
+        entry = csv_writer.write_csv(path, generate_titles(11, layout.kind, 300), layout, seed=11)
         result[layout.name] = (layout, path, entry)
     return result
 
@@ -140,8 +140,8 @@ def test_the_real_grain_is_title_by_artist(written):
 
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
     def digest(seed: int, name: str) -> str:
-        return csv_files.write_csv(
-            tmp_path / name, generate_titles(seed, "movie", 50), csv_files.MOVIES, seed
+        return csv_writer.write_csv(
+            tmp_path / name, generate_titles(seed, "movie", 50), csv_writer.MOVIES, seed
         )["sha256"]
 
     assert digest(5, "a.csv") == digest(5, "b.csv")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ingestion import hive_llap_jar
-from ingestion.services.process import ServiceError
+from cinelake.stack import hive_llap_jar
+from cinelake.stack.process import ServiceError
 
 JAR_BYTES = b"PK\x03\x04 stand-in jar bytes"
 
@@ -79,7 +79,7 @@ def test_a_changed_jar_on_disk_is_replaced(tmp_path, pinned):
 
 def test_require_names_the_install_command_when_missing(tmp_path, monkeypatch):
     monkeypatch.setattr(hive_llap_jar, "jar_path", lambda: tmp_path / hive_llap_jar.JAR_NAME)
-    with pytest.raises(ServiceError, match=r"-m ingestion\.hive_llap_jar"):
+    with pytest.raises(ServiceError, match=r"-m cinelake\.stack\.hive_llap_jar"):
         hive_llap_jar.require()
 
 

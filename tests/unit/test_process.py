@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from ingestion.services.process import Daemon, ServiceError, ensure_port_free
+from cinelake.stack.process import Daemon, ServiceError, ensure_port_free
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(300)", "cinelake-test-sleeper"]
 

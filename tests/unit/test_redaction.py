@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from ingestion import redaction
+from cinelake.ingest import redaction
 
 
 @pytest.fixture(autouse=True)

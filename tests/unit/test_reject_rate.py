@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ingestion.pipelines import TableMetrics, _judge_reject_rate
-from ingestion.reject_rate import RejectRate
-from ingestion.sources.csv_files import FileCounts, LoadedContent
+from cinelake.ingest.pipelines import _judge_reject_rate
+from cinelake.ingest.reject_rate import RejectRate
+from cinelake.ingest.report import TableMetrics
+from cinelake.ingest.sources.csv_files import FileCounts, LoadedContent
 
 
 @pytest.mark.parametrize(

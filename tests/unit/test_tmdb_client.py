@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ingestion.sources.tmdb import RetryPolicy, TmdbClient, TmdbError
+from cinelake.ingest.sources.tmdb import RetryPolicy, TmdbClient, TmdbError
 
 TOKEN = "fake-read-access-token-0123456789"
 

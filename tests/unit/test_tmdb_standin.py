@@ -14,7 +14,7 @@ from tmdbv3api.exceptions import TMDbException
 from tmdbv3api.objs.discover import Discover
 from tmdbv3api.objs.genre import Genre
 
-from ingestion.demo.tmdb_standin import DEFAULT_API_KEY, serve
+from cinelake.demo.tmdb_server import DEFAULT_API_KEY, serve
 
 N_HORROR, N_OTHER = 45, 12
 

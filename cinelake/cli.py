@@ -1,0 +1,318 @@
+"""The `cinelake` command line: local services, demo sources, ingestion, the docs site.
+
+Every error is one `cinelake: error: ...` line, never a traceback (`-v` shows it): exit 2 for a
+wrong command line or setting (`cinelake.errors.UsageError`), 1 for a failure (a missing Java,
+a taken port, a source that failed), 3 from `status` when a service does not answer, 130 on
+Ctrl-C. Everything the process writes is owner-only (umask 077), and every log line and error
+text goes through the redaction step first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+import pymysql
+
+from cinelake.config import Settings, load_settings
+from cinelake.errors import EXIT_FAILURE, EXIT_USAGE, CinelakeError, UsageError
+from cinelake.ingest import redaction
+from cinelake.stack import spark_cluster
+from cinelake.stack.services import SERVICES
+
+EXIT_STATUS_DOWN = 3
+EXIT_INTERRUPTED = 130
+OWNER_ONLY_UMASK = 0o077
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from exc
+
+
+def _bounded_int(low: int, high: int, what: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what}, {low}-{high}, not {text!r}")
+        return value
+
+    return parse
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 1000:
+        raise argparse.ArgumentTypeError(f"a number above 0 and at most 1000, not {text!r}")
+    return value
+
+
+def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
+    if args.cluster is not None:
+        settings = settings.model_copy(update={"spark_workers": args.cluster})
+    settings = spark_cluster.with_running_cluster(settings)
+    # Check every prerequisite first, so a missing Java does not leave MariaDB half-started.
+    for service in SERVICES:
+        service.preflight(settings)
+    for service in SERVICES:
+        if not service.enabled(settings):
+            print(f"{service.name:<15} not used: {service.disabled_reason}")
+            continue
+        began = time.monotonic()
+        pid, started = service.start(settings)
+        what = f"started in {time.monotonic() - began:.1f}s" if started else "already running"
+        print(f"{service.name:<15} {what:<20} pid {pid:<8} {service.address(settings)}")
+    print(f"state and logs under {settings.home}")
+    return 0
+
+
+def cmd_down(settings: Settings, _args: argparse.Namespace) -> int:
+    for service in reversed(SERVICES):
+        for daemon in reversed(service.daemons(settings)):
+            pid = daemon.stop()
+            print(f"{daemon.name:<15} " + (f"stopped (pid {pid})" if pid else "was not running"))
+    return 0
+
+
+def cmd_status(settings: Settings, _args: argparse.Namespace) -> int:
+    """Exit 0 when every service in use runs and answers on its port, 3 otherwise (like
+    `systemctl status`): a live pid whose port says nothing is not a running service."""
+    settings = spark_cluster.with_running_cluster(settings)
+    all_up = True
+    for service in SERVICES:
+        if not service.enabled(settings):
+            print(f"{service.name:<15} not used: {service.disabled_reason}")
+            continue
+        pids = [daemon.running_pid() for daemon in service.daemons(settings)]
+        answers = all(pids) and service.answers(settings)
+        all_up &= bool(answers)
+        for number, (daemon, pid) in enumerate(zip(service.daemons(settings), pids, strict=True)):
+            if not pid:
+                state = "stopped"
+            elif number == 0 and not answers:
+                state = f"NOT ANSWERING (pid {pid})"
+            else:
+                state = f"running (pid {pid})"
+            where = service.address(settings) if number == 0 else ""
+            print(f"{daemon.name:<15} {state:<26} {where:<36} log {daemon.log_file}")
+    return 0 if all_up else EXIT_STATUS_DOWN
+
+
+def cmd_demo_data(settings: Settings, args: argparse.Namespace) -> int:
+    from cinelake.demo import generate
+
+    if args.advance_day:
+        entry = generate.advance_day(settings)
+        print(f"day {entry['day']} ({entry['date']}) applied to the shop database")
+        for verb in ("inserted", "updated"):
+            for table, count in entry[verb].items():
+                print(f"  {verb:<9} {table:<17} {count:>8}")
+        return 0
+    as_of = generate.default_as_of(settings) if args.as_of is None else args.as_of
+    manifest = generate.generate(settings, args.scale, args.seed, as_of)
+    for name, entry in manifest["files"].items():
+        defects = sum(entry["defects"].values())
+        print(
+            f"{name:<12} {entry['data_lines']:>9} lines  {entry['titles']:>7} titles  "
+            f"{defects:>6} injected defects  {entry['path']}"
+        )
+    tmdb = manifest["tmdb"]
+    print(
+        f"tmdb         {tmdb['movies']:>9} movies ({tmdb['shared_with_csv']} shared with CSV, "
+        f"{tmdb['tmdb_only']} TMDB-only)"
+    )
+    for table, count in manifest["shop"]["tables"].items():
+        print(f"shop.{table:<17} {count:>9} rows")
+    print(f"manifest: {settings.demo_dir / 'manifest.json'} ({manifest['seconds']} s)")
+    return 0
+
+
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from cinelake.ingest import pipelines
+
+    sources = pipelines.SOURCES if args.source == "all" else (args.source,)
+    report = pipelines.run(settings, sources)
+    print(pipelines.summary(report))
+    for source, error in report.errors.items():
+        print(f"cinelake: error: {source}: {error}", file=sys.stderr)
+    return EXIT_FAILURE if report.failed else 0
+
+
+def cmd_sql(settings: Settings, args: argparse.Namespace) -> int:
+    from cinelake.stack import sql_client
+
+    columns, rows = sql_client.run(settings, args.statement)
+    if columns:
+        (sql_client.print_csv if args.csv else sql_client.print_table)(columns, rows)
+    return 0
+
+
+def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
+    from cinelake.stack import docs_site
+
+    docs_site.serve(args.port if args.port is not None else settings.docs_port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cinelake",
+        description="Cinelake: movie and streaming analytics lakehouse (dlt + dbt on Spark).",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="debug logging; tracebacks of errors"
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.epilog = (
+        "Settings come from environment variables (README: Settings). Exit status: 0 ok, "
+        "1 failure, 2 wrong command line or setting, 3 `status` with a service down."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    up = commands.add_parser(
+        "up",
+        help="start MariaDB, the Spark Thrift server and the TMDB stand-in (no-op for what "
+        "already runs)",
+    )
+    up.add_argument(
+        "--cluster",
+        type=_bounded_int(1, 64, "a number of workers"),
+        metavar="N",
+        default=None,
+        help="run Spark as a standalone cluster: a master and N workers (executors in their "
+        "own JVMs) instead of local mode; default: CINELAKE_SPARK_WORKERS, else local mode",
+    )
+    up.set_defaults(func=cmd_up)
+    commands.add_parser(
+        "down", help="stop the services that `up` started, and wait for them to exit"
+    ).set_defaults(func=cmd_down)
+    commands.add_parser("status", help="show what runs where").set_defaults(func=cmd_status)
+    demo = commands.add_parser(
+        "demo-data",
+        help="generate the demo sources (CSV files, shop database, TMDB stand-in data)",
+        description="Generate movies.csv/series.csv, load the MySQL shop database and the "
+        "TMDB stand-in's movies, deterministically for a seed; or apply one more day of "
+        "shop activity with --advance-day. Needs `cinelake up`.",
+    )
+    demo.add_argument(
+        "--scale",
+        type=_positive_float,
+        default=1.0,
+        help="scale factor: 1 = 25k titles, 300k viewing sessions (default 1)",
+    )
+    demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        help="the demo's today, YYYY-MM-DD (default: CINELAKE_DEMO_AS_OF or today)",
+    )
+    demo.add_argument(
+        "--advance-day",
+        action="store_true",
+        help="apply the next simulated day to the shop database",
+    )
+    demo.set_defaults(func=cmd_demo_data)
+    ingest = commands.add_parser(
+        "ingest",
+        help="land the sources in bronze (Parquet, partitioned by load date)",
+        description="Run the dlt pipelines into <lake>/bronze. Re-runs never duplicate rows: "
+        "CSV content already loaded is skipped, TMDB replaces the day's snapshot, the shop "
+        "database is read incrementally.",
+    )
+    ingest.add_argument("source", nargs="?", default="all", choices=("csv", "tmdb", "shop", "all"))
+    ingest.set_defaults(func=cmd_ingest)
+    sql = commands.add_parser(
+        "sql",
+        help="run one SQL statement through the Spark Thrift server and print its rows",
+        description="Query bronze, silver and gold from a terminal, e.g. cinelake sql "
+        '"select primary_title, title_type from gold.dim_title limit 10"',
+    )
+    sql.add_argument("statement", help="one Spark SQL statement")
+    sql.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    sql.set_defaults(func=cmd_sql)
+    docs = commands.add_parser(
+        "docs",
+        help="serve the generated dbt docs site (after dbt docs generate) on 127.0.0.1, or "
+        "on CINELAKE_BIND_HOST",
+    )
+    docs.add_argument(
+        "--port",
+        type=_bounded_int(1, 65535, "a TCP port"),
+        default=None,
+        help="default: CINELAKE_DOCS_PORT or 8580",
+    )
+    docs.set_defaults(func=cmd_docs)
+    return parser
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("cinelake")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _private_home(settings: Settings) -> None:
+    """CINELAKE_HOME holds raw PII (bronze), passwords' hashes and logs: owner-only."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    settings.home.chmod(0o700)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    os.umask(OWNER_ONLY_UMASK)  # inherited by every service `up` starts
+    redaction.install_log_redaction()
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    for chatty in ("pyhive", "dlt"):  # their INFO lines drown ours
+        logging.getLogger(chatty).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    try:
+        settings = load_settings()
+        redaction.configure(settings.secret_values())
+        _private_home(settings)
+        return args.func(settings, args)
+    except UsageError as exc:
+        return _fail(f"{exc}", EXIT_USAGE)
+    except CinelakeError as exc:
+        return _fail(redaction.redact(str(exc)), EXIT_FAILURE)
+    except pymysql.err.MySQLError as exc:
+        if args.verbose:
+            raise
+        return _fail(f"MySQL said {redaction.redact(str(exc.args))} (-v for details)", EXIT_FAILURE)
+    except KeyboardInterrupt:
+        print("cinelake: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the promise: one line, never a traceback
+        if args.verbose:
+            raise
+        what = redaction.redact(f"{type(exc).__name__}: {exc}")
+        return _fail(f"{what} (run with -v for the traceback)", EXIT_FAILURE)
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"cinelake: error: {message}", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,706 @@
+"""Every setting of Cinelake, read from the environment in this one place, typed and checked.
+
+Every value has a development default so that `cinelake up` works on a fresh clone, and every
+value can be overridden by the environment variable named in its field (the README's settings
+table is generated from this module, and a test keeps the two equal). Secrets are never written
+in code: the defaults below are development passwords for services bound to 127.0.0.1 only,
+production users set their own; fields marked `secret` are never printed and are redacted from
+every error text, log line, report and alert (see `cinelake.ingest.redaction`).
+
+A bad value is one `SettingsError` that names the variable, the value and what is accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import json
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote_plus, urlsplit
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from cinelake.errors import UsageError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK = "127.0.0.1"
+TMDB_STANDIN_DEFAULT_KEY = "cinelake-demo-key"  # the local stand-in's key, not a secret
+REAL_TMDB_URL = "https://api.themoviedb.org/3"
+TMDB_MAX_PAGE = 500  # the API refuses pages beyond 500
+SHOP_TABLES = (
+    "plans",
+    "customers",
+    "subscriptions",
+    "catalog_titles",
+    "viewing_sessions",
+    "payments",
+)
+LAKE_SCHEMES = ("file", "s3")  # what dlt's filesystem destination and Spark both read here
+MEMORY = r"^\d+[kmgtKMGT]?$"  # a JVM memory size: 512m, 2g
+MEMORY_WORDS = "a memory size: a number with k, m, g or t (512m, 2g)"
+IDENTIFIER_WORDS = "an identifier: letters, digits and _, not starting with a digit"
+
+
+class SettingsError(UsageError):
+    """A setting has a value Cinelake cannot use; the message names it and what is accepted."""
+
+
+def _env(
+    name: str, *, section: str, secret: bool = False, reader: str = "cinelake", accepts: str = ""
+) -> Any:
+    """Field metadata: the variable's name, whether it is secret, its README section, who reads
+    it (cinelake itself or dbt's profile) and, for patterns, what is accepted in words."""
+    extra = {"env": name, "secret": secret, "section": section, "reader": reader}
+    return {
+        "validation_alias": AliasChoices(name),
+        "repr": not secret,
+        "json_schema_extra": extra | ({"accepts": accepts} if accepts else {}),
+    }
+
+
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+class Settings(BaseSettings):
+    """The stack's settings; `load_settings()` reads them (call it again after changing env)."""
+
+    model_config = SettingsConfigDict(
+        frozen=True,
+        extra="ignore",
+        env_ignore_empty=True,
+        case_sensitive=True,
+        enable_decoding=False,  # lists are comma lists, parsed below, not JSON
+    )
+
+    # -- state and lake --------------------------------------------------------------------
+    home: Path = Field(
+        PROJECT_ROOT / ".cinelake",
+        description="state directory: services' data and logs, demo sources, run reports "
+        "(owner-only, mode 0700)",
+        **_env("CINELAKE_HOME", section="state"),
+    )
+    lake_url: str = Field(
+        "",
+        description="lake root: a local path or `s3://bucket/prefix`; default `<home>/lake`",
+        **_env("CINELAKE_LAKE_URL", section="state", accepts="path or `s3://` URL"),
+    )
+    load_date: dt.date | None = Field(
+        None,
+        description="partition day of an ingestion, `YYYY-MM-DD` (backfills); default today UTC",
+        **_env("CINELAKE_LOAD_DATE", section="state"),
+    )
+    demo_as_of: dt.date | None = Field(
+        None,
+        description="the demo generator's today, `YYYY-MM-DD`; default today UTC",
+        **_env("CINELAKE_DEMO_AS_OF", section="state"),
+    )
+    pii_salt_value: str = Field(
+        "",
+        description="salt of the customer e-mail hash; default a random one made on first use "
+        "in `<home>/secrets/pii_salt`",
+        **_env("CINELAKE_PII_SALT", secret=True, section="state", accepts="16+ characters"),
+    )
+    aws_endpoint_url: str = Field(
+        "",
+        description="S3-compatible endpoint for an `s3://` lake (boto3's own variable)",
+        **_env("AWS_ENDPOINT_URL", section="state", accepts="http(s) URL"),
+    )
+    csv_movies_path: Path | None = Field(
+        None,
+        description="your own movies.csv; default the demo's `<home>/demo/csv/movies.csv`",
+        **_env("CINELAKE_CSV_MOVIES", section="state"),
+    )
+    csv_series_path: Path | None = Field(
+        None,
+        description="your own series.csv; default the demo's `<home>/demo/csv/series.csv`",
+        **_env("CINELAKE_CSV_SERIES", section="state"),
+    )
+    # -- services ----------------------------------------------------------------------------
+    # Address our own servers (TMDB stand-in, docs) listen on: loopback, except inside a
+    # container, where the compose network reaches them (docker-compose.yml sets 0.0.0.0).
+    bind_host: str = Field(
+        LOOPBACK,
+        description="address the TMDB stand-in and the docs server listen on (an IP address)",
+        **_env("CINELAKE_BIND_HOST", section="services", accepts="IP address"),
+    )
+    start_timeout_s: int = Field(
+        180,
+        ge=1,
+        le=3600,
+        description="seconds `cinelake up` waits for a service to answer",
+        **_env("CINELAKE_START_TIMEOUT", section="services"),
+    )
+    docs_port: Port = Field(
+        8580,
+        description="port of `cinelake docs`",
+        **_env("CINELAKE_DOCS_PORT", section="services"),
+    )
+    dbt_target_path: Path = Field(
+        PROJECT_ROOT / "target",
+        description="dbt's artifact folder, which `cinelake docs` serves the site from "
+        "(dbt's own variable)",
+        **_env("DBT_TARGET_PATH", section="services"),
+    )
+    progress: bool = Field(
+        False,
+        description="`1`: dlt logs its progress during `cinelake ingest`",
+        **_env("CINELAKE_PROGRESS", section="services"),
+    )
+    # -- Spark ---------------------------------------------------------------------------
+    java_home: Path | None = Field(
+        None,
+        description="a Java 17+ for Spark (its own variable); default the `java` on PATH",
+        **_env("JAVA_HOME", section="spark"),
+    )
+    thrift_port: Port = Field(
+        10000,
+        description="Spark Thrift server (JDBC/ODBC, dbt) port",
+        **_env("CINELAKE_THRIFT_PORT", section="spark"),
+    )
+    spark_ui_port: Port = Field(
+        4040, description="Spark UI port", **_env("CINELAKE_SPARK_UI_PORT", section="spark")
+    )
+    spark_driver_memory: str = Field(
+        "2g",
+        pattern=MEMORY,
+        description="Thrift server driver memory (`512m`, `2g`)",
+        **_env("CINELAKE_SPARK_DRIVER_MEMORY", section="spark", accepts=MEMORY_WORDS),
+    )
+    # 200 (Spark's default) means 200 tiny tasks per shuffle on a 2-core laptop.
+    spark_shuffle_partitions: int = Field(
+        4,
+        ge=1,
+        le=100000,
+        description="`spark.sql.shuffle.partitions` (also read by dbt's profile)",
+        **_env("CINELAKE_SPARK_SHUFFLE_PARTITIONS", section="spark"),
+    )
+    # 0: the Thrift server runs Spark in local mode (one JVM). N > 0 (`cinelake up --cluster
+    # N`): a standalone master and N workers, executors in their own JVMs.
+    spark_workers: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="standalone workers to start (0: local mode); `up --cluster N` overrides",
+        **_env("CINELAKE_SPARK_WORKERS", section="spark"),
+    )
+    spark_master_port: Port = Field(
+        7077,
+        description="standalone master port",
+        **_env("CINELAKE_SPARK_MASTER_PORT", section="spark"),
+    )
+    spark_master_ui_port: Port = Field(
+        8080,
+        description="standalone master UI port",
+        **_env("CINELAKE_SPARK_MASTER_UI_PORT", section="spark"),
+    )
+    # One core per worker: on a 2-core laptop, --cluster 2 gives as many task slots as
+    # local[*] does, so the two modes compare fairly.
+    spark_worker_cores: int = Field(
+        1,
+        ge=1,
+        le=1024,
+        description="cores per standalone worker",
+        **_env("CINELAKE_SPARK_WORKER_CORES", section="spark"),
+    )
+    spark_worker_memory: str = Field(
+        "1g",
+        pattern=MEMORY,
+        description="memory per standalone worker",
+        **_env("CINELAKE_SPARK_WORKER_MEMORY", section="spark", accepts=MEMORY_WORDS),
+    )
+    spark_executor_memory: str = Field(
+        "1g",
+        pattern=MEMORY,
+        description="memory per executor (cluster mode)",
+        **_env("CINELAKE_SPARK_EXECUTOR_MEMORY", section="spark", accepts=MEMORY_WORDS),
+    )
+    # -- dbt's profile (profiles/profiles.yml reads these through env_var()) -------------------
+    dbt_target: str = Field(
+        "local",
+        pattern=r"^(local|ci|docker|session)$",
+        description="dbt target: `local`, `ci`, `docker` or `session`",
+        **_env(
+            "CINELAKE_DBT_TARGET",
+            section="dbt",
+            reader="dbt",
+            accepts="one of local, ci, docker, session",
+        ),
+    )
+    thrift_host: str = Field(
+        LOOPBACK,
+        description="host dbt reaches the Thrift server on (`spark-thrift` in compose)",
+        **_env("CINELAKE_THRIFT_HOST", section="dbt", reader="dbt"),
+    )
+    thrift_user: str = Field(
+        "cinelake",
+        description="user name dbt gives the Thrift server",
+        **_env("CINELAKE_THRIFT_USER", section="dbt", reader="dbt"),
+    )
+    dbt_schema: str = Field(
+        "cinelake",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="dbt's default schema (models use `bronze`, `silver`, `gold`)",
+        **_env("CINELAKE_DBT_SCHEMA", section="dbt", reader="dbt", accepts=IDENTIFIER_WORDS),
+    )
+    dbt_threads: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="dbt threads",
+        **_env("CINELAKE_DBT_THREADS", section="dbt", reader="dbt"),
+    )
+    dbt_poll_interval: int = Field(
+        1,
+        ge=1,
+        le=60,
+        description="seconds dbt-spark sleeps per unfinished statement (keep 1)",
+        **_env("CINELAKE_DBT_POLL_INTERVAL", section="dbt", reader="dbt"),
+    )
+    # -- MySQL shop --------------------------------------------------------------------------
+    mysql_host: str = Field(
+        LOOPBACK,
+        description="where clients reach MySQL (the local MariaDB itself binds loopback)",
+        **_env("CINELAKE_MYSQL_HOST", section="mysql"),
+    )
+    mysql_port: Port = Field(
+        3307, description="MariaDB port", **_env("CINELAKE_MYSQL_PORT", section="mysql")
+    )
+    mysql_database: str = Field(
+        "shop",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="the shop database",
+        **_env("CINELAKE_MYSQL_DATABASE", section="mysql", accepts=IDENTIFIER_WORDS),
+    )
+    mysql_owner_user: str = Field(
+        "shop_owner",
+        description="owner of the shop database (the demo writes with it)",
+        **_env("CINELAKE_MYSQL_OWNER_USER", section="mysql"),
+    )
+    mysql_owner_password: str = Field(
+        "shop-owner-dev",
+        description="its password",
+        **_env("CINELAKE_MYSQL_OWNER_PASSWORD", secret=True, section="mysql"),
+    )
+    mysql_etl_user: str = Field(
+        "etl",
+        description="read-only user ingestion reads with",
+        **_env("CINELAKE_MYSQL_ETL_USER", section="mysql"),
+    )
+    mysql_etl_password: str = Field(
+        "etl-dev",
+        description="its password",
+        **_env("CINELAKE_MYSQL_ETL_PASSWORD", secret=True, section="mysql"),
+    )
+    mariadb_bindir: Path | None = Field(
+        None,
+        description="folder of `mariadbd`/`mariadb-install-db` when not on PATH or /usr/sbin",
+        **_env("CINELAKE_MARIADB_BINDIR", section="mysql"),
+    )
+    shop_url_value: str = Field(
+        "",
+        description="your own MySQL instead of the local one: "
+        "`mysql+pymysql://user:password@host:port/db`",
+        **_env("CINELAKE_SHOP_URL", secret=True, section="mysql", accepts="MySQL URL"),
+    )
+    shop_tables: tuple[str, ...] = Field(
+        SHOP_TABLES,
+        description="comma list of shop tables to ingest",
+        **_env("CINELAKE_SHOP_TABLES", section="mysql", accepts="comma list of names"),
+    )
+    # -- TMDB ----------------------------------------------------------------------------------
+    tmdb_access_token: str = Field(
+        "",
+        description="TMDB API Read Access Token: use the real API (sent as `Authorization: "
+        "Bearer`, never in a URL); unset: the local stand-in",
+        **_env("TMDB_ACCESS_TOKEN", secret=True, section="tmdb", accepts="token"),
+    )
+    tmdb_legacy_api_key: str = Field(
+        "",
+        exclude=True,
+        description="refused: a v3 API key travels in URLs; set TMDB_ACCESS_TOKEN instead",
+        **_env("TMDB_API_KEY", secret=True, section="tmdb", accepts="nothing"),
+    )
+    tmdb_standin_key: str = Field(
+        TMDB_STANDIN_DEFAULT_KEY,
+        description="the token the local stand-in accepts",
+        **_env("CINELAKE_TMDB_STANDIN_KEY", secret=True, section="tmdb", accepts="token"),
+    )
+    tmdb_base_url_value: str = Field(
+        "",
+        description="TMDB base URL (`http(s)://host/3`); default the real API or the stand-in",
+        **_env("CINELAKE_TMDB_BASE_URL", section="tmdb", accepts="http(s) URL"),
+    )
+    tmdb_port: Port = Field(
+        8780, description="TMDB stand-in port", **_env("CINELAKE_TMDB_PORT", section="tmdb")
+    )
+    tmdb_genre_ids: tuple[int, ...] = Field(
+        (27,),
+        description="comma list of TMDB genre ids to discover (27: horror)",
+        **_env("CINELAKE_TMDB_GENRES", section="tmdb", accepts="comma list of integers"),
+    )
+    tmdb_language: str = Field(
+        "pt-BR",
+        pattern=r"^[a-z]{2}(-[A-Z]{2})?$",
+        description="TMDB `language` (`pt-BR`, `en-US`, `fr`)",
+        **_env(
+            "CINELAKE_TMDB_LANGUAGE", section="tmdb", accepts="a language code: pt-BR, en-US, fr"
+        ),
+    )
+    tmdb_max_pages: int = Field(
+        TMDB_MAX_PAGE,
+        ge=1,
+        le=TMDB_MAX_PAGE,
+        description="discover pages per genre, 1-500",
+        **_env("CINELAKE_TMDB_MAX_PAGES", section="tmdb"),
+    )
+    tmdb_faults: dict[str, float] = Field(
+        {},
+        description='faults the stand-in injects at start, JSON (`{"rate_limit_every": 5}`)',
+        **_env("CINELAKE_TMDB_FAULTS", section="tmdb"),
+    )
+    # -- data quality at ingestion -----------------------------------------------------------
+    reject_rate_max: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        allow_inf_nan=False,
+        description="a CSV file whose rejected share of lines is above this fails the csv "
+        "source and alerts (a file with every line rejected always does)",
+        **_env("CINELAKE_REJECT_RATE_MAX", section="quality", accepts="a share from 0 to 1"),
+    )
+    shop_lag_s: int = Field(
+        3600,
+        ge=0,
+        le=30 * 86400,
+        description="seconds the shop load re-reads behind its `updated_at` cursor, so rows "
+        "committed late land (0: no window)",
+        **_env("CINELAKE_SHOP_LAG_SECONDS", section="quality"),
+    )
+    # -- alerts ------------------------------------------------------------------------------
+    alert_webhook: str = Field(
+        "",
+        description="Slack-compatible webhook (`https://...`) a failed ingestion posts to",
+        **_env("CINELAKE_ALERT_WEBHOOK", secret=True, section="alerts", accepts="http(s) URL"),
+    )
+
+    # -- checks ------------------------------------------------------------------------------
+    @model_validator(mode="before")
+    @classmethod
+    def _split_lists(cls, data: Any) -> Any:
+        """Comma lists and booleans as people write them in a shell."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        lists = ("shop_tables", "CINELAKE_SHOP_TABLES", "tmdb_genre_ids", "CINELAKE_TMDB_GENRES")
+        for name in lists:
+            if isinstance(data.get(name), str):
+                data[name] = tuple(p.strip() for p in data[name].split(",") if p.strip())
+        for name in ("progress", "CINELAKE_PROGRESS"):
+            if isinstance(data.get(name), str) and data[name].strip() in ("1", "0"):
+                data[name] = data[name].strip() == "1"
+        return data
+
+    @field_validator("tmdb_faults", mode="before")
+    @classmethod
+    def _json(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError as exc:
+                raise ValueError(f"must be JSON ({exc})") from exc
+        return value
+
+    @field_validator("home", "dbt_target_path", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @field_validator("bind_host")
+    @classmethod
+    def _ip(cls, value: str) -> str:
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            raise ValueError(
+                "must be an IP address (127.0.0.1, or 0.0.0.0 in a container)"
+            ) from None
+        return value
+
+    @field_validator("lake_url")
+    @classmethod
+    def _lake_scheme(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme if "://" in value else "file"
+        if scheme not in LAKE_SCHEMES:
+            raise ValueError("must be a local path or an s3://bucket/prefix URL")
+        return value
+
+    @field_validator("shop_url_value")
+    @classmethod
+    def _mysql_url(cls, value: str) -> str:
+        if value and not re.match(r"^mysql(\+pymysql)?://[^/]+/\w+", value):
+            # Never echo the value: it holds a password.
+            raise ValueError("must be a URL mysql+pymysql://user:password@host:port/database")
+        return value
+
+    @field_validator("tmdb_base_url_value", "alert_webhook", "aws_endpoint_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @field_validator("shop_tables")
+    @classmethod
+    def _identifiers(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or not all(re.match(r"^\w+$", t) for t in value):
+            raise ValueError("must be a comma list of table names")
+        return value
+
+    @field_validator("tmdb_legacy_api_key")
+    @classmethod
+    def _refuse_v3_key(cls, value: str) -> str:
+        if value:
+            raise ValueError(
+                "is no longer read: a v3 API key travels in every request URL; set "
+                "TMDB_ACCESS_TOKEN to your API Read Access Token (TMDB settings, API) and unset "
+                "TMDB_API_KEY"
+            )
+        return value
+
+    @field_validator("pii_salt_value")
+    @classmethod
+    def _salt(cls, value: str) -> str:
+        # The Thrift server substitutes it into SQL string literals: no quote, no backslash.
+        if value and not re.match(r"^[\w.+/=:@-]{16,}$", value):
+            raise ValueError(
+                "must be 16 or more characters from letters, digits and _ . + / = : @ -"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _defaults_under_home(self) -> Settings:
+        # Frozen, so the defaults that depend on `home` are set once, here.
+        if not self.lake_url:
+            object.__setattr__(self, "lake_url", str(self.home / "lake"))
+        for name, default in (("csv_movies_path", "movies.csv"), ("csv_series_path", "series.csv")):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, self.demo_dir / "csv" / default)
+        return self
+
+    # -- derived values ------------------------------------------------------------------------
+    @property
+    def shop_url(self) -> str:
+        """SQLAlchemy URL of the shop for ingestion: CINELAKE_SHOP_URL, else the local etl user."""
+        if self.shop_url_value:
+            return self.shop_url_value
+        return (
+            f"mysql+pymysql://{quote_plus(self.mysql_etl_user)}:"
+            f"{quote_plus(self.mysql_etl_password)}@{self.mysql_host}:{self.mysql_port}/"
+            f"{self.mysql_database}"
+        )
+
+    @property
+    def uses_real_tmdb(self) -> bool:
+        return bool(self.tmdb_access_token)
+
+    @property
+    def tmdb_token(self) -> str:
+        """The bearer token ingestion sends: the real API's, else the stand-in's."""
+        return self.tmdb_access_token or self.tmdb_standin_key
+
+    @property
+    def tmdb_base_url(self) -> str:
+        if self.tmdb_base_url_value:
+            return self.tmdb_base_url_value.rstrip("/")
+        if self.uses_real_tmdb:
+            return REAL_TMDB_URL
+        return f"http://{LOOPBACK}:{self.tmdb_port}/3"
+
+    @property
+    def pii_salt(self) -> str:
+        """Salt of the customer e-mail hash: CINELAKE_PII_SALT, else a random one kept in
+        `<home>/secrets/pii_salt` (owner-only), made on first use so no salt is a default."""
+        if self.pii_salt_value:
+            return self.pii_salt_value
+        path = self.home / "secrets" / "pii_salt"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it first
+                pass
+            else:
+                with os.fdopen(fd, "w") as out:
+                    out.write(secrets.token_hex(32))
+        return path.read_text().strip()
+
+    def secret_values(self) -> list[str]:
+        """Every secret this process knows, for redaction (the salt only once it exists)."""
+        values = [
+            str(getattr(self, name))
+            for name, info in type(self).model_fields.items()
+            if (info.json_schema_extra or {}).get("secret") and getattr(self, name)
+        ]
+        salt_file = self.home / "secrets" / "pii_salt"
+        if salt_file.is_file():
+            values.append(salt_file.read_text().strip())
+        values.append(self.mysql_etl_password)  # inside shop_url, quoted
+        values.append(quote_plus(self.mysql_etl_password))
+        return [v for v in dict.fromkeys(values) if len(v) >= 4]
+
+    @property
+    def runs_dir(self) -> Path:
+        """JSON reports of ingestion runs."""
+        return self.home / "runs"
+
+    @property
+    def run_dir(self) -> Path:
+        """Pid files."""
+        return self.home / "run"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def spark_dir(self) -> Path:
+        """Warehouse, Derby metastore and the JVM's working directory."""
+        return self.home / "spark"
+
+    @property
+    def demo_dir(self) -> Path:
+        """Generated demo sources: CSV files, manifest, TMDB stand-in data, demo clock."""
+        return self.home / "demo"
+
+    @property
+    def mysql_dir(self) -> Path:
+        return self.home / "mariadb"
+
+    @property
+    def mysql_socket(self) -> Path:
+        return self.mysql_dir / "mysqld.sock"
+
+
+def process_environment() -> dict[str, str]:
+    """The environment this process was started with: what the services it starts inherit
+    (each adds its own variables) and the PATH their binaries are found on. Settings are the
+    fields above; this is the one other place that reads the environment."""
+    return dict(os.environ)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings from the environment; SettingsError names what is wrong."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(_explain(exc)) from None
+
+
+def _explain(exc: ValidationError) -> str:
+    """One line per bad variable: NAME=value: what is accepted (secrets not echoed)."""
+    by_env = {
+        (info.json_schema_extra or {}).get("env"): info for info in Settings.model_fields.values()
+    }
+    lines: dict[str, str] = {}
+    for error in exc.errors():
+        env = str(error["loc"][0]) if error["loc"] else "settings"
+        info = by_env.get(env)
+        if info is None or env in lines:
+            lines.setdefault(env, f"{env}: {error['msg']}")
+            continue
+        secret = (info.json_schema_extra or {}).get("secret")
+        shown = "<hidden>" if secret else repr(os.environ.get(env, error["input"]))
+        lines[env] = f"{env}={shown}: {_accepted(info, error)}"
+    return "bad setting: " + "; ".join(lines.values())
+
+
+def _accepted(info: Any, error: Any) -> str:
+    """What the variable accepts, in words (pydantic's own message only as a last resort)."""
+    kind = error["type"]
+    low = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+    if "float" in str(info.annotation) or kind.startswith("finite"):
+        return f"must be a number from {low} to {high}"
+    if kind in ("int_parsing", "int_type", "greater_than_equal", "less_than_equal"):
+        return "must be an integer" + (f" from {low} to {high}" if low is not None else "")
+    if kind.startswith(("date", "datetime")):
+        return "must be a date, YYYY-MM-DD"
+    if kind == "bool_parsing":
+        return "must be 1 or 0"
+    if kind == "string_pattern_mismatch":
+        return f"must be {(info.json_schema_extra or {}).get('accepts') or info.description}"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+SECTIONS = {
+    "state": "State, lake and sources",
+    "services": "Local services",
+    "spark": "Spark",
+    "dbt": "dbt's profile (read by `profiles/profiles.yml` through `env_var()`)",
+    "mysql": "MySQL shop",
+    "tmdb": "TMDB",
+    "quality": "Data quality at ingestion",
+    "alerts": "Alerts",
+}
+
+
+def _kind(info: Any) -> str:
+    """The accepted values of a field, in words, for the README's table."""
+    low = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+    annotation = str(info.annotation)
+    extra = info.json_schema_extra or {}
+    secret = " (secret)" if extra.get("secret") else ""
+    if extra.get("accepts"):
+        return extra["accepts"].split(": ")[0] + secret
+    if low is not None:
+        return f"integer {low}-{high}"
+    if "date" in annotation:
+        return "date `YYYY-MM-DD`"
+    if "bool" in annotation:
+        return "`1` or `0`"
+    if "dict" in annotation:
+        return "JSON object"
+    if "Path" in annotation:
+        return "path"
+    return "text" + secret
+
+
+def settings_markdown() -> str:
+    """The README's settings table, generated from the fields (`python -m cinelake.config`)."""
+    rows: dict[str, list[str]] = {section: [] for section in SECTIONS}
+    for info in Settings.model_fields.values():
+        extra = info.json_schema_extra or {}
+        default = info.default
+        if default in ("", None, {}) or extra["env"] == "TMDB_API_KEY":
+            shown = "unset"
+        elif isinstance(default, bool):
+            shown = f"`{int(default)}`"
+        elif isinstance(default, tuple):
+            shown = "`" + ",".join(map(str, default)) + "`"
+        elif isinstance(default, Path):
+            shown = "`" + str(default).replace(str(PROJECT_ROOT), "<project>") + "`"
+        else:
+            shown = f"`{default}`"
+        rows[extra["section"]].append(
+            f"| `{extra['env']}` | {_kind(info)} | {shown} | {info.description} |"
+        )
+    parts = []
+    for section, title in SECTIONS.items():
+        parts += [
+            f"**{title}**",
+            "",
+            "| variable | accepts | default | meaning |",
+            "|---|---|---|---|",
+        ]
+        parts += [*rows[section], ""]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(settings_markdown(), end="")

@@ -1,0 +1,1 @@
+"""Ingestion into bronze: the dlt sources and pipelines, run reports, alerts, redaction."""

@@ -1,0 +1,128 @@
+"""The local Spark Thrift server, launched from the jars of the pip `pyspark` wheel.
+
+One JVM owns the Derby metastore under `$CINELAKE_HOME/spark`, so every SQL statement of the
+project (dbt, bronze registration, tests) goes through this server over Thrift.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from cinelake.config import LOOPBACK, Settings
+from cinelake.stack import hive_llap_jar, spark_cluster, spark_runtime
+from cinelake.stack.process import Daemon, ServiceError, ensure_port_free, port_open
+
+THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
+# The fixed Spark properties, shared with the compose spark-thrift service.
+SPARK_DEFAULTS = Path(__file__).resolve().parent / "spark-defaults.conf"
+NAME = "spark-thrift"
+
+
+def daemon(settings: Settings) -> Daemon:
+    return Daemon.of(settings, NAME, cmdline_marker=THRIFT_SERVER_CLASS)
+
+
+def master(settings: Settings) -> str:
+    """local[*], or the standalone master of `cinelake up --cluster N`."""
+    if settings.spark_workers > 0:
+        return spark_cluster.master_url(settings)
+    return "local[*]"
+
+
+def submit_command(settings: Settings) -> list[str]:
+    """The spark-submit command line of the Thrift server: the fixed properties from
+    SPARK_DEFAULTS, this stack's own values as --conf."""
+    spark_dir = settings.spark_dir
+    metastore_url = f"jdbc:derby:;databaseName={spark_dir / 'metastore_db'};create=true"
+    confs = {
+        "spark.sql.warehouse.dir": str(spark_dir / "warehouse"),
+        "spark.hadoop.javax.jdo.option.ConnectionURL": metastore_url,
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={spark_dir}",
+        "spark.driver.host": LOOPBACK,
+        "spark.driver.bindAddress": LOOPBACK,
+        "spark.ui.port": str(settings.spark_ui_port),
+        "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
+        # Where bronze lives, for dbt's register_bronze_sources macro (`set spark.cinelake...`).
+        "spark.cinelake.lake_root": settings.lake_url,
+    }
+    if settings.spark_workers > 0:
+        # One executor per worker, as big as the worker offers.
+        confs["spark.executor.cores"] = str(settings.spark_worker_cores)
+        confs["spark.executor.memory"] = settings.spark_executor_memory
+    argv = [
+        spark_runtime.spark_bin("spark-submit"),
+        "--class",
+        THRIFT_SERVER_CLASS,
+        "--name",
+        "cinelake-thrift",
+        "--master",
+        master(settings),
+        "--properties-file",
+        str(SPARK_DEFAULTS),
+        "--driver-memory",
+        settings.spark_driver_memory,
+        # Hive's function registry, initialised on some session closes, needs it (see
+        # cinelake/stack/hive_llap_jar.py); the driver is where sessions live.
+        "--driver-class-path",
+        str(hive_llap_jar.require()),
+    ]
+    for key, value in confs.items():
+        argv += ["--conf", f"{key}={value}"]
+    argv += [
+        "spark-internal",
+        "--hiveconf",
+        f"hive.server2.thrift.bind.host={LOOPBACK}",
+        "--hiveconf",
+        f"hive.server2.thrift.port={settings.thrift_port}",
+    ]
+    return argv
+
+
+def running_master(pid: int) -> str:
+    """The --master of our running server, read from its command line."""
+    argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    return argv[argv.index("--master") + 1] if "--master" in argv else "local[*]"
+
+
+def preflight(settings: Settings) -> None:
+    """Java 17+, and no running server in another mode than the one asked for: `up --cluster
+    N` must not silently keep a server that runs in local mode. And the one jar set-up adds."""
+    spark_runtime.preflight()
+    hive_llap_jar.require()
+    pid = daemon(settings).running_pid()
+    if pid is not None and settings.spark_workers > 0 and running_master(pid) != master(settings):
+        raise ServiceError(
+            f"the Spark Thrift server already runs with master {running_master(pid)}; "
+            "stop it with `cinelake down`, then `cinelake up --cluster "
+            f"{settings.spark_workers}`"
+        )
+
+
+def select_one(port: int, host: str = LOOPBACK) -> bool:
+    """True when `select 1` over Thrift returns 1: the server is really ready."""
+    if not port_open(port, host):
+        return False
+    from pyhive import hive
+
+    try:
+        with contextlib.closing(hive.connect(host=host, port=port, username="cinelake")) as conn:
+            cursor = conn.cursor()
+            cursor.execute("select 1")
+            return cursor.fetchall() == [(1,)]
+    except Exception:  # noqa: BLE001 - any failure here only means "not ready yet"
+        return False
+
+
+def start(settings: Settings) -> tuple[int, bool]:
+    """Start the server unless ours already runs; return (pid, started_now)."""
+    proc = daemon(settings)
+    pid = proc.running_pid()
+    if pid is not None:
+        return pid, False
+    ensure_port_free(settings.thrift_port, "the Spark Thrift server", "CINELAKE_THRIFT_PORT")
+    settings.spark_dir.mkdir(parents=True, exist_ok=True)
+    env = spark_runtime.spark_env(settings)
+    pid = proc.start(submit_command(settings), cwd=settings.spark_dir, env=env)
+    proc.wait_ready(pid, lambda: select_one(settings.thrift_port), settings.start_timeout_s)
+    return pid, True

@@ -1,0 +1,71 @@
+"""`cinelake sql`: one statement through the Spark Thrift server, printed as a table or CSV.
+
+The server is the one way into the catalog (its embedded metastore admits one JVM), so this is
+what a terminal user runs instead of a SQL shell. A Spark error is shown as its first line
+(the message), not the Java stack behind it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from cinelake.config import LOOPBACK, Settings
+from cinelake.errors import CinelakeError
+from cinelake.stack.process import port_open
+
+MAX_WIDTH = 60  # a cell wider than this is cut, with an ellipsis, in the table format
+
+
+def run(settings: Settings, statement: str) -> tuple[list[str], list[tuple]]:
+    """Column names and rows of one statement."""
+    if not port_open(settings.thrift_port):
+        raise CinelakeError(
+            f"the Spark Thrift server does not answer on {LOOPBACK}:{settings.thrift_port}: "
+            "start it with `cinelake up`"
+        )
+    from pyhive import hive
+    from pyhive.exc import Error as HiveError
+
+    try:
+        conn = hive.connect(host=LOOPBACK, port=settings.thrift_port, username="cinelake")
+        with contextlib.closing(conn):
+            cursor = conn.cursor()
+            cursor.execute(statement)
+            columns = [d[0].split(".")[-1] for d in cursor.description or []]
+            return columns, cursor.fetchall() if columns else []
+    except HiveError as exc:
+        raise CinelakeError(f"Spark refused the statement: {_spark_message(exc)}") from None
+
+
+def _spark_message(exc: Exception) -> str:
+    """The message of a Thrift error: Spark's errorMessage's first line, without the stack."""
+    status = getattr(exc.args[0], "status", None) if exc.args else None
+    text = getattr(status, "errorMessage", None) or str(exc)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return first.removeprefix("Error running query: ")
+
+
+def print_table(columns: Sequence[str], rows: Sequence[tuple], out: TextIO = sys.stdout) -> None:
+    """Aligned columns, a rule under the header, the row count at the end."""
+
+    def cell(value: object) -> str:
+        text = "NULL" if value is None else str(value)
+        return text if len(text) <= MAX_WIDTH else text[: MAX_WIDTH - 1] + "…"
+
+    cells = [[cell(v) for v in row] for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)), file=out)
+    print("  ".join("-" * w for w in widths), file=out)
+    for row in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)), file=out)
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=out)
+
+
+def print_csv(columns: Sequence[str], rows: Sequence[tuple], out: TextIO = sys.stdout) -> None:
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    writer.writerows(rows)
