@@ -16,6 +16,7 @@ quarantined as (
         votes_text,
         runtime_text,
         1 as source_row_count,
+        load_date,
         loaded_at
     from validated
     where quarantine_reason is not null

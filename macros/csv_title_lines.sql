@@ -14,7 +14,8 @@ cleaned as (
     select
         {{ csv_value('id') }} as title_id,
         -- the files carry no CSV quoting: a stray " is noise around the title
-        regexp_replace({{ csv_value('titulo_pincipal') }}, '^"+|"+$', '') as primary_title,
+        nullif(regexp_replace({{ csv_value('titulo_pincipal') }}, '^"+|"+$', ''), '')
+            as primary_title,
         regexp_replace({{ csv_value('titulo_original') }}, '^"+|"+$', '') as original_title,
         {{ csv_value('genero') }} as genres,
         {{ csv_value('nome_artista') }} as artist_name,
@@ -32,7 +33,8 @@ cleaned as (
         '{{ title_type }}' as title_type,
         _source_file as source_file,
         _source_line as source_line,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        make_date(year, month, day) as load_date
     from source
 ),
 
@@ -57,9 +59,11 @@ validated as (
                 or (runtime_text is not null and runtime_minutes is null)
                 or (rating_text is not null and average_rating is null)
                 or (votes_text is not null and num_votes is null) then 'unparsable_number'
+            when primary_title is null then 'missing_title'
             when start_year not between {{ var('min_release_year') }} and year(current_date()) + 10
                 then 'year_out_of_range'
             when average_rating not between 0 and 10 then 'rating_out_of_range'
+            when runtime_minutes < 1 then 'runtime_out_of_range'
         end as quarantine_reason
     from typed
 )

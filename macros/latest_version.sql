@@ -1,6 +1,7 @@
 {#-
     Rows of an append-only bronze table reduced to the latest version of each key (highest
-    updated_at, then latest load), with source_row_count = the versions each stands for.
+    updated_at, then latest load), with source_row_count = the distinct versions it stands
+    for: the same version (key, updated_at) landed twice (a lag-window re-read) counts once.
     Shop tables keep every extracted version in bronze; staging shows the current state.
 -#}
 {% macro latest_version(relation, key) %}
@@ -11,7 +12,15 @@
                 partition by {{ key }} order by updated_at desc, _loaded_at desc
             ) as version_rank,
             count(*) over (partition by {{ key }}) as source_row_count
-        from {{ relation }}
+        from (
+            select
+                *,
+                row_number() over (
+                    partition by {{ key }}, updated_at order by _loaded_at desc
+                ) as copy_rank
+            from {{ relation }}
+        )
+        where copy_rank = 1
     )
     where version_rank = 1
 {% endmacro %}

@@ -1,9 +1,10 @@
 {#-
     CTEs shared by stg_shop__viewing_sessions and its quarantine: the latest version of each
-    session, cleaned, and the first rule it breaks. The referential rules (a known customer, a
-    known catalog title) look the keys up in bronze: a session is judged against every customer
-    and title ever extracted. `sessions_filter` restricts the sessions read (incremental runs).
-    Produces the CTE `validated`.
+    session, cleaned, and the first rule it breaks (null when none). The referential rules (a
+    known customer, a known catalog title) look the keys up in the staging models: a session
+    is judged against the customers and titles that have a valid version, the ones gold can
+    join it to. `sessions_filter` restricts the sessions read (incremental runs). Produces
+    the CTE `validated`.
 -#}
 {% macro viewing_session_lines(sessions_filter='true') %}
 sessions as (
@@ -11,11 +12,11 @@ sessions as (
 ),
 
 known_customers as (
-    select distinct customer_id from {{ source('shop', 'customers') }}
+    select distinct customer_id from {{ ref('stg_shop__customers') }}
 ),
 
 known_titles as (
-    select distinct catalog_title_id from {{ source('shop', 'catalog_titles') }}
+    select distinct catalog_title_id from {{ ref('stg_shop__catalog_titles') }}
 ),
 
 cleaned as (
@@ -33,6 +34,7 @@ cleaned as (
         sessions.started_at,
         sessions.updated_at,
         sessions._loaded_at as loaded_at,
+        make_date(sessions.year, sessions.month, sessions.day) as load_date,
         to_date(sessions.started_at) as session_date
     from sessions
     left join known_customers
@@ -46,6 +48,10 @@ validated as (
     select
         *,
         case
+            when session_id is null then 'missing_session_id'
+            when started_at is null then 'missing_started_at'
+            when minutes_watched is null then 'missing_minutes_watched'
+            when is_completed is null then 'missing_completed'
             when minutes_watched < 0 then 'negative_minutes'
             when rating not between 1 and 5 then 'rating_out_of_range'
             when not has_known_customer then 'unknown_customer'

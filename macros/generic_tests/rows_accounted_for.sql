@@ -1,17 +1,31 @@
 {#-
     Nothing lost, nothing doubled: every row of the bronze table is represented in the model
-    (rows carry source_row_count: the bronze rows each stands for) or in its quarantine model.
-    Fails with the three counts when bronze != represented + quarantined.
+    (rows carry source_row_count: the bronze rows, or versions, each stands for) or in its
+    quarantine model. Fails with the counts when bronze != represented + quarantined.
     `latest_csv_version`: count only the latest version of each CSV file, as staging does.
+    `version_key`: the columns of a version, e.g. [customer_id, updated_at]: bronze rows that
+    repeat a version (an incremental re-read of a lag window lands it again) are collapsed
+    copies, reported as duplicate_rows and not expected in silver.
 -#}
-{% test rows_accounted_for(model, source_relation, quarantine=none, latest_csv_version=false) %}
+{% test rows_accounted_for(
+    model, source_relation, quarantine=none, latest_csv_version=false, version_key=none
+) %}
 
 with
 
-bronze as (
-    select count(*) as bronze_rows
-    from {{ source_relation }}
+bronze_rows as (
+    select * from {{ source_relation }}
     where {{ latest_csv_file_version(source_relation) if latest_csv_version else 'true' }}
+),
+
+bronze as (
+    select
+        (select count(*) from bronze_rows) as bronze_rows,
+        {% if version_key -%}
+        (select count(*) from (select distinct {{ version_key | join(', ') }} from bronze_rows))
+        {%- else -%}
+        (select count(*) from bronze_rows)
+        {%- endif %} as distinct_rows
 ),
 
 represented as (
@@ -27,10 +41,18 @@ quarantined as (
 ),
 
 compared as (
-    select * from bronze cross join represented cross join quarantined
+    select
+        bronze.bronze_rows,
+        bronze.bronze_rows - bronze.distinct_rows as duplicate_rows,
+        represented.represented_rows,
+        quarantined.quarantined_rows,
+        bronze.distinct_rows
+    from bronze
+    cross join represented
+    cross join quarantined
 )
 
 select * from compared
-where bronze_rows != represented_rows + quarantined_rows
+where distinct_rows != represented_rows + quarantined_rows
 
 {% endtest %}

@@ -12,6 +12,7 @@ quarantined as (
         minutes_watched,
         rating,
         source_row_count,
+        load_date,
         started_at,
         loaded_at
     from validated

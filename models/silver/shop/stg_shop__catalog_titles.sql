@@ -1,8 +1,10 @@
-{#- One row per title of the service's catalog: its current version. -#}
+{#- One row per title of the service's catalog: its latest valid version (rules: shop_rules). -#}
 with
 
-source as (
-    {{ latest_version(source('shop', 'catalog_titles'), 'catalog_title_id') }}
+{{ shop_versions('catalog_titles') }},
+
+current_versions as (
+    {{ latest_valid_version('catalog_title_id') }}
 ),
 
 renamed as (
@@ -19,7 +21,7 @@ renamed as (
         is_available = 1 as is_available,
         added_at,
         updated_at
-    from source
+    from current_versions
 )
 
 select * from renamed

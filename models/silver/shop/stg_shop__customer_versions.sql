@@ -1,32 +1,23 @@
 {#-
     SCD2 history of customers derived from bronze (dbt snapshots need Delta, unavailable
-    here): one row per version, valid from its updated_at until the next version's.
-    The same version extracted twice counts once (source_row_count says how often it came).
+    here): one row per valid version, valid from its updated_at until the next valid
+    version's. A version that breaks a rule (shop_rules) is in quarantine_shop__customers and
+    is not a version: the previous valid one stays in force until the source corrects the
+    row, and the next build heals without touching bronze. The same version extracted twice
+    is one version (the accounting test counts the copy as a collapsed duplicate).
 -#}
 with
 
-source as (
-    select * from {{ source('shop', 'customers') }}
-),
-
-versions as (
-    select
-        *,
-        row_number() over (
-            partition by customer_id, updated_at order by _loaded_at desc
-        ) as copy_rank,
-        count(*) over (partition by customer_id, updated_at) as source_row_count
-    from source
-),
+{{ shop_versions('customers') }},
 
 masked as (
     select
         customer_id,
         {{ customer_pii_masked() }},
-        source_row_count,
+        1 as source_row_count,
         updated_at as valid_from
     from versions
-    where copy_rank = 1
+    where quarantine_reason is null
 ),
 
 windowed as (

@@ -1,8 +1,13 @@
-{#- One row per customer: the current version, PII masked (no name, hashed e-mail, age band). -#}
+{#-
+    One row per customer: its latest valid version (rules: shop_rules), PII masked (no name,
+    hashed e-mail, age band).
+-#}
 with
 
-source as (
-    {{ latest_version(source('shop', 'customers'), 'customer_id') }}
+{{ shop_versions('customers') }},
+
+current_versions as (
+    {{ latest_valid_version('customer_id') }}
 ),
 
 masked as (
@@ -12,7 +17,7 @@ masked as (
         source_row_count,
         created_at,
         updated_at
-    from source
+    from current_versions
 )
 
 select * from masked

@@ -1,8 +1,10 @@
-{#- One row per payment: its current version. -#}
+{#- One row per payment: its latest valid version (rules: shop_rules). -#}
 with
 
-source as (
-    {{ latest_version(source('shop', 'payments'), 'payment_id') }}
+{{ shop_versions('payments') }},
+
+current_versions as (
+    {{ latest_valid_version('payment_id') }}
 ),
 
 renamed as (
@@ -18,7 +20,7 @@ renamed as (
         paid_at,
         to_date(paid_at) as paid_date,
         updated_at
-    from source
+    from current_versions
 )
 
 select * from renamed

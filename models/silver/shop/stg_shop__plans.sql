@@ -1,8 +1,10 @@
-{#- One row per plan: its current version. -#}
+{#- One row per plan: its latest valid version (rules: shop_rules). -#}
 with
 
-source as (
-    {{ latest_version(source('shop', 'plans'), 'plan_id') }}
+{{ shop_versions('plans') }},
+
+current_versions as (
+    {{ latest_valid_version('plan_id') }}
 ),
 
 renamed as (
@@ -16,7 +18,7 @@ renamed as (
         source_row_count,
         created_at,
         updated_at
-    from source
+    from current_versions
 )
 
 select * from renamed

@@ -1,8 +1,10 @@
-{#- One row per subscription: its current version. -#}
+{#- One row per subscription: its latest valid version (rules: shop_rules). -#}
 with
 
-source as (
-    {{ latest_version(source('shop', 'subscriptions'), 'subscription_id') }}
+{{ shop_versions('subscriptions') }},
+
+current_versions as (
+    {{ latest_valid_version('subscription_id') }}
 ),
 
 renamed as (
@@ -16,7 +18,7 @@ renamed as (
         started_at,
         cancelled_at,
         updated_at
-    from source
+    from current_versions
 )
 
 select * from renamed

@@ -1,8 +1,8 @@
 {#-
     One row per valid viewing session (its latest version), partitioned by session date.
-    Incremental: a run rebuilds only the session dates touched by rows loaded since the last
-    run (insert_overwrite replaces exactly those partitions; the partition column comes last,
-    as Spark's dynamic partition overwrite requires).
+    Incremental: a run rebuilds only the session dates touched by versions first loaded since
+    the last run (insert_overwrite replaces exactly those partitions; the partition column
+    comes last, as Spark's dynamic partition overwrite requires).
 -#}
 {{
     config(
@@ -16,11 +16,26 @@
 {%- set sessions_filter -%}
     {%- if is_incremental() -%}
     to_date(sessions.started_at) in (
-        select distinct to_date(started_at)
-        from {{ source('shop', 'viewing_sessions') }}
-        where _loaded_at > (
+        -- versions (session_id, updated_at) first landed since the last run: a copy of a
+        -- version landed before (a lag-window re-read) changes nothing and rewrites nothing
+        select distinct to_date(landed.started_at)
+        from {{ source('shop', 'viewing_sessions') }} as landed
+        left anti join (
+            select
+                session_id,
+                updated_at
+            from {{ source('shop', 'viewing_sessions') }}
+            where _loaded_at <= (
+                select coalesce(max(built.loaded_at), timestamp '1900-01-01')
+                from {{ this }} as built
+            )
+        ) as landed_before
+            on
+                landed.session_id = landed_before.session_id
+                and landed.updated_at = landed_before.updated_at
+        where landed._loaded_at > (
             -- an empty table (built before any ingestion) takes everything
-            select coalesce(max(loaded_at), timestamp '1900-01-01') from {{ this }}
+            select coalesce(max(built.loaded_at), timestamp '1900-01-01') from {{ this }} as built
         )
     )
     {%- else -%}

@@ -33,6 +33,7 @@ validated as (
         *,
         case
             when tmdb_id is null then 'malformed_id'
+            when title is null or title = '' then 'missing_title'
             when release_date_text is not null and release_date is null then 'unparsable_date'
             when vote_average not between 0 and 10 then 'rating_out_of_range'
         end as quarantine_reason

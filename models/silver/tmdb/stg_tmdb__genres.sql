@@ -1,19 +1,17 @@
-{#- One row per TMDB genre and language, from the latest extraction. -#}
+{#- One row per TMDB genre and language, from the latest extraction that breaks no rule. -#}
 with
 
-source as (
-    select * from {{ source('tmdb', 'genres') }}
-),
+{{ tmdb_genre_lines() }},
 
 ranked as (
     select
-        cast(id as int) as genre_id,
-        trim(name) as genre_name,
-        _language as language_code,
-        _extracted_at as extracted_at,
-        row_number() over (partition by id, _language order by _extracted_at desc) as record_rank,
-        count(*) over (partition by id, _language) as source_row_count
-    from source
+        *,
+        row_number() over (
+            partition by genre_id, language_code order by extracted_at desc
+        ) as record_rank,
+        count(*) over (partition by genre_id, language_code) as source_row_count
+    from validated
+    where quarantine_reason is null
 ),
 
 latest as (

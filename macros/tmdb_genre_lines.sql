@@ -1,0 +1,29 @@
+{#-
+    The CTEs shared by stg_tmdb__genres and its quarantine: each extracted genre record,
+    cleaned, with the first rule it breaks (null when none). Produces the CTE `validated`.
+-#}
+{% macro tmdb_genre_lines() %}
+source as (
+    select * from {{ source('tmdb', 'genres') }}
+),
+
+cleaned as (
+    select
+        cast(id as int) as genre_id,
+        nullif(trim(name), '') as genre_name,
+        _language as language_code,
+        make_date(year, month, day) as load_date,
+        _extracted_at as extracted_at
+    from source
+),
+
+validated as (
+    select
+        *,
+        case
+            when genre_id is null then 'malformed_id'
+            when genre_name is null then 'missing_name'
+        end as quarantine_reason
+    from cleaned
+)
+{% endmacro %}
