@@ -106,6 +106,7 @@ def test_every_csv_line_is_in_bronze_or_in_rejects(landed, manifest, table):
     rejects = landed.table("csv", "rejects").filter(ds.field("source_file") == f"{table}.csv")
     lines = sorted(rows["_source_line"].to_pylist() + rejects["line_number"].to_pylist())
     assert lines == list(range(2, entry["physical_lines"] + 1))  # every line once, none twice
+    assert set(rejects["source_table"].to_pylist()) == {table}
     reasons = dict(zip(*pa.compute.value_counts(rejects["reason"]).flatten(), strict=True))
     reasons = {k.as_py(): v.as_py() for k, v in reasons.items()}
     assert reasons == {

@@ -1,6 +1,7 @@
 {#-
     One row per CSV line that could not be parsed into columns (bronze csv/rejects), with the
-    table its file feeds: the file name without its extension (movies.csv -> movies).
+    table its file feeds: as ingestion recorded it, else (lines landed before it did) the file
+    name without its extension (movies.csv -> movies).
 -#}
 with
 
@@ -12,7 +13,7 @@ renamed as (
     select
         {{ surrogate_key(['_source_sha256', 'line_number', '_dlt_load_id']) }} as reject_key,
         source_file,
-        regexp_extract(source_file, '^([^.]+)', 1) as source_table,
+        coalesce(source_table, regexp_extract(source_file, '^([^.]+)', 1)) as source_table,
         reason as reject_reason,
         detail,
         raw_line,

@@ -53,6 +53,8 @@ LINEAGE_FIELDS = [
 REJECT_SCHEMA = pa.schema(
     [
         pa.field("source_file", pa.string()),
+        # the table the file feeds (movies, series): its name, whatever the file is called
+        pa.field("source_table", pa.string()),
         pa.field("line_number", pa.int64()),
         pa.field("raw_line", pa.string()),
         pa.field("reason", pa.string()),
@@ -148,6 +150,7 @@ class _Chunk:
         return pa.Table.from_arrays(
             [
                 pa.array([self.meta["file"]] * n, pa.string()),
+                pa.array([self.meta["table"]] * n, pa.string()),
                 pa.array([r[0] for r in self.rejects], pa.int64()),
                 pa.array([r[1] for r in self.rejects], pa.string()),
                 pa.array([r[2] for r in self.rejects], pa.string()),
@@ -166,7 +169,7 @@ def parse_file(
     with path.open("rb") as handle:
         columns = _header(handle.readline(), table, path)
         width = len(columns)
-        meta = {"file": path.name, "sha256": sha256, "loaded_at": loaded_at}
+        meta = {"file": path.name, "table": table, "sha256": sha256, "loaded_at": loaded_at}
         chunk = _Chunk(columns, meta)
         for line_number, raw in enumerate(handle, start=2):
             line = raw.rstrip(b"\n").removesuffix(b"\r")
