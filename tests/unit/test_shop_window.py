@@ -6,7 +6,7 @@ import datetime as dt
 
 import pyarrow as pa
 
-from cinelake.ingest.sources.shop import _count_in_window, previous_cursors
+from cinelake.ingest.sources.shop.helpers import _count_in_window, previous_cursors
 
 CURSOR = dt.datetime(2026, 2, 28, 23, 59, 59)
 
