@@ -161,6 +161,12 @@ def cmd_sql(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_quality(settings: Settings, args: argparse.Namespace) -> int:
+    from cinelake import quality
+
+    return quality.check(settings, args.date)
+
+
 def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
     from cinelake.stack import docs_site
 
@@ -244,6 +250,17 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("statement", help="one Spark SQL statement")
     sql.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     sql.set_defaults(func=cmd_sql)
+    health = commands.add_parser(
+        "quality",
+        help="the data-health gate: fail (exit 1, alert) when a source table set aside more "
+        "than CINELAKE_REJECT_RATE_MAX of its rows",
+        description="Read gold.ops_data_quality_daily (after dbt build) for the newest load "
+        "day: per source table, rows read, rejected at ingestion and quarantined in silver. A "
+        "table whose rejected + quarantined share is above CINELAKE_REJECT_RATE_MAX, or with "
+        "every row set aside, fails the gate and posts the alert to CINELAKE_ALERT_WEBHOOK.",
+    )
+    health.add_argument("--date", type=_date, default=None, help="the load day, YYYY-MM-DD")
+    health.set_defaults(func=cmd_quality)
     docs = commands.add_parser(
         "docs",
         help="serve the generated dbt docs site (after dbt docs generate) on 127.0.0.1, or "

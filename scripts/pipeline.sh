@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The job itself, once the services run: demo sources (once), ingestion into bronze, source
-# freshness, dbt build (silver + gold, with their tests), the docs site. Run by
-# scripts/main.sh after its set-up and `cinelake up`, and by the compose `pipeline` service,
-# where the containers are the services. Settings come from the environment.
+# freshness, dbt build (silver + gold, with their tests), the docs site, the data-health gate.
+# Run by scripts/main.sh after its set-up and `cinelake up`, and by the compose `pipeline`
+# service, where the containers are the services. Settings come from the environment.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -21,7 +21,12 @@ cinelake ingest all || ingest_status=$?
 dbt source freshness
 dbt build
 dbt docs generate
+# The data-health gate: a source table that set aside (rejected + quarantined) more than
+# CINELAKE_REJECT_RATE_MAX of the day's rows fails the job and alerts, after the build.
+quality_status=0
+cinelake quality || quality_status=$?
 if [ "$ingest_status" -ne 0 ]; then
     echo "pipeline: silver and gold are built, but ingestion failed (exit $ingest_status): see above" >&2
+    exit "$ingest_status"
 fi
-exit "$ingest_status"
+exit "$quality_status"

@@ -6,6 +6,7 @@ import json
 import logging
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 
 from cinelake.ingest import redaction
 from cinelake.ingest.report import RunReport
@@ -15,29 +16,35 @@ TIMEOUT_S = 10
 
 
 def failure_message(report: RunReport) -> dict:
-    """`text` for any receiver, `blocks` for Slack's richer layout."""
+    """The alert of a failed ingestion run."""
     failed = ", ".join(sorted(report.errors))
-    text = f":red_circle: Cinelake ingestion run {report.run_id} failed ({failed})"
-    details = "\n".join(f"*{source}*: `{error[:400]}`" for source, error in report.errors.items())
+    return message(
+        f":red_circle: Cinelake ingestion run {report.run_id} failed ({failed})",
+        report.errors,
+        f"load date {report.load_date} · lake {report.lake_url}",
+    )
+
+
+def message(text: str, details: Mapping[str, str], context: str) -> dict:
+    """`text` for any receiver, `blocks` for Slack's richer layout: one line per detail."""
+    lines = "\n".join(f"*{name}*: `{detail[:400]}`" for name, detail in details.items())
     return {
         "text": text,
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": details}},
-            {
-                "type": "context",
-                "elements": [{
-                    "type": "mrkdwn",
-                    "text": f"load date {report.load_date} · lake {report.lake_url}",
-                }],
-            },
+            {"type": "section", "text": {"type": "mrkdwn", "text": lines}},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": context}]},
         ],
     }  # fmt: skip
 
 
 def post_failure(webhook_url: str, report: RunReport) -> bool:
-    """POST the alert; a dead webhook is logged, it never hides the run's own failure."""
-    body = redaction.redact(json.dumps(failure_message(report)))
+    return post(webhook_url, failure_message(report))
+
+
+def post(webhook_url: str, payload: dict) -> bool:
+    """POST an alert; a dead webhook is logged, it never hides the failure it reports."""
+    body = redaction.redact(json.dumps(payload))
     request = urllib.request.Request(
         webhook_url,
         data=body.encode(),

@@ -14,7 +14,7 @@ import shutil
 
 import pymysql
 import pytest
-from conftest import BIN_DIR, PROJECT_ROOT, Stack
+from conftest import BIN_DIR, PROJECT_ROOT, Stack, stack_env, webhook
 
 pytestmark = pytest.mark.integration
 
@@ -87,6 +87,20 @@ def append_movie_lines(stack: Stack) -> list[str]:
 
 
 @pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory):
+    """A stack of its own (it overrides the session's): this module makes the shop's schema
+    drift (`ALTER TABLE`), copies bronze files by hand and leaves silver incremental models
+    built on its data; the modules that share the session's stack expect none of that."""
+    home = tmp_path_factory.mktemp("bad-rows")
+    own = Stack(home=home, env=stack_env(home))
+    try:
+        own.cinelake("up")
+        yield own
+    finally:
+        own.cinelake("down", check=False)
+
+
+@pytest.fixture(scope="module")
 def first_build(stack):
     stack.cinelake("demo-data", "--scale", "0.02", "--seed", "7", "--as-of", AS_OF)
     append_movie_lines(stack)
@@ -131,7 +145,7 @@ def healed_build(stack, first_build):
     bronze = stack.home / "lake" / "bronze" / "shop" / "customers"
     first_day = bronze / "year=2026" / "month=04" / "day=01"
     reread_day = bronze / "year=2026" / "month=04" / "day=03"
-    reread_day.mkdir(parents=True)
+    reread_day.mkdir(parents=True, mode=0o700)  # owner-only, like everything in the home
     copied = 0
     for file in sorted(first_day.glob("*.parquet")):
         shutil.copy(file, reread_day / f"reread.{file.name}")
@@ -312,3 +326,19 @@ def test_shop_rows_landed_twice_collapse_and_are_accounted_for(stack, first_buil
         "select source_row_count from silver.quarantine_shop__customers "
         f"where customer_id = {customer_id}"
     ) == [(1,)]
+
+
+def test_the_quality_gate_reads_the_mart_and_alerts_above_the_rate(stack, first_build):
+    """Nothing trips at a rate of 1 (no table had every row set aside); at 0 every table with
+    a rejected or quarantined row does: exit 1, one alert naming them."""
+    lenient = Stack(stack.home, {**stack.env, "CINELAKE_REJECT_RATE_MAX": "1"})
+    table = lenient.cinelake("quality", "--date", AS_OF).stdout
+    assert ": ok (every table at most 1 set aside)" in table
+    assert {"movies", "customers", "viewing_sessions"} <= set(table.split())
+    with webhook() as (url, received):
+        strict = Stack(stack.home, {**stack.env, "CINELAKE_REJECT_RATE_MAX": "0",
+                                    "CINELAKE_ALERT_WEBHOOK": url})  # fmt: skip
+        result = strict.cinelake("quality", "--date", AS_OF, check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "FAILED" in result.stdout and "csv.movies" in received[0]["text"]
+    assert "quarantined" in json.dumps(received[0]["blocks"])
