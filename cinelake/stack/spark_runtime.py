@@ -12,7 +12,7 @@ from cinelake.config import LOOPBACK, Settings, load_settings, process_environme
 from cinelake.stack.process import ServiceError
 
 MIN_JAVA_MAJOR = 17
-# The environment variable Spark JVMs hold the PII salt in (macros/pii_salt_sql.sql).
+# The environment variable Spark JVMs hold the PII salt in (macros/utils/pii_salt_sql.sql).
 PII_SALT_ENV = "CINELAKE_PII_SALT"
 
 
@@ -38,7 +38,7 @@ def spark_env(settings: Settings) -> dict[str, str]:
         "JAVA_HOME": str(Path(java).resolve().parent.parent),
         "SPARK_LOCAL_IP": LOOPBACK,  # also binds the web UIs to loopback
         "SPARK_CONF_DIR": str(settings.spark_dir / "conf"),  # ignore any user-wide conf
-        # SQL reads the salt by name at run time (macros/pii_salt_sql.sql), in the driver or
+        # SQL reads the salt by name at run time (macros/utils/pii_salt_sql.sql), in the driver or
         # in executors, which inherit their worker's environment: in no command line, conf,
         # SQL text or log.
         PII_SALT_ENV: settings.pii_salt,

@@ -40,8 +40,7 @@ joined as (
     inner join customers
         on
             payments.customer_id = customers.customer_id
-            and (payments.paid_at >= customers.valid_from or customers.version_number = 1)
-            and (payments.paid_at < customers.valid_to or customers.valid_to is null)
+            and {{ customer_version_valid_at('customers', 'payments.paid_at') }}
 )
 
 select * from joined

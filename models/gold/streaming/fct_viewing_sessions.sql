@@ -65,8 +65,7 @@ joined as (
     inner join customers
         on
             sessions.customer_id = customers.customer_id
-            and (sessions.started_at >= customers.valid_from or customers.version_number = 1)
-            and (sessions.started_at < customers.valid_to or customers.valid_to is null)
+            and {{ customer_version_valid_at('customers', 'sessions.started_at') }}
     inner join catalog_titles
         on sessions.catalog_title_id = catalog_titles.catalog_title_id
 )

@@ -1,2 +1,2 @@
-{#- One row per distinct credit line of movies.csv (title x artist); see macros/csv_credits.sql. -#}
-{{ csv_credits(source('csv', 'movies'), 'movie') }}
+{#- One row per distinct credit line of movies.csv (title x artist); rules: base_csv__movies. -#}
+{{ csv_credits(ref('base_csv__movies')) }}

@@ -1,2 +1,2 @@
-{#- One row per distinct credit line of series.csv (title x artist); see macros/csv_credits.sql. -#}
-{{ csv_credits(source('csv', 'series'), 'series') }}
+{#- One row per distinct credit line of series.csv (title x artist); rules: base_csv__series. -#}
+{{ csv_credits(ref('base_csv__series')) }}

@@ -1,7 +1,9 @@
-{#- Versions of shop.catalog_titles that break a rule of shop_rules, with the first rule. -#}
+{#- Versions of shop.catalog_titles breaking a rule (base_shop__catalog_titles), with the first. -#}
 with
 
-{{ shop_versions('catalog_titles') }},
+versions as (
+    select * from {{ ref('base_shop__catalog_titles') }}
+),
 
 quarantined as (
     select

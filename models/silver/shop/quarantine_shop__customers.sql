@@ -1,7 +1,9 @@
-{#- Versions of shop.customers that break a rule of shop_rules, with the first rule. -#}
+{#- Versions of shop.customers breaking a rule (base_shop__customers), with the first. -#}
 with
 
-{{ shop_versions('customers') }},
+versions as (
+    select * from {{ ref('base_shop__customers') }}
+),
 
 quarantined as (
     select

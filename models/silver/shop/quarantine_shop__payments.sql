@@ -1,7 +1,9 @@
-{#- Versions of shop.payments that break a rule of shop_rules, with the first rule. -#}
+{#- Versions of shop.payments breaking a rule (base_shop__payments), with the first. -#}
 with
 
-{{ shop_versions('payments') }},
+versions as (
+    select * from {{ ref('base_shop__payments') }}
+),
 
 quarantined as (
     select

@@ -1,7 +1,9 @@
-{#- Versions of shop.plans that break a rule of shop_rules, with the first rule. -#}
+{#- Versions of shop.plans breaking a rule (base_shop__plans), with the first. -#}
 with
 
-{{ shop_versions('plans') }},
+versions as (
+    select * from {{ ref('base_shop__plans') }}
+),
 
 quarantined as (
     select

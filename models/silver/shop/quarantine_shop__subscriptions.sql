@@ -1,7 +1,9 @@
-{#- Versions of shop.subscriptions that break a rule of shop_rules, with the first rule. -#}
+{#- Versions of shop.subscriptions breaking a rule (base_shop__subscriptions), with the first. -#}
 with
 
-{{ shop_versions('subscriptions') }},
+versions as (
+    select * from {{ ref('base_shop__subscriptions') }}
+),
 
 quarantined as (
     select

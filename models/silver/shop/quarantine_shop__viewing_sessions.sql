@@ -1,7 +1,9 @@
 {#- Viewing sessions that break a rule, with the first rule they break. -#}
 with
 
-{{ viewing_session_lines() }},
+sessions as (
+    select * from {{ ref('base_shop__viewing_sessions') }}
+),
 
 quarantined as (
     select
@@ -15,7 +17,7 @@ quarantined as (
         load_date,
         started_at,
         loaded_at
-    from validated
+    from sessions
     where quarantine_reason is not null
 )
 

@@ -1,7 +1,9 @@
 {#- One row per title of the service's catalog: its latest valid version (rules: shop_rules). -#}
 with
 
-{{ shop_versions('catalog_titles') }},
+versions as (
+    select * from {{ ref('base_shop__catalog_titles') }}
+),
 
 current_versions as (
     {{ latest_valid_version('catalog_title_id') }}

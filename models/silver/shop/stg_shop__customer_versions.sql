@@ -1,19 +1,25 @@
 {#-
     SCD2 history of customers derived from bronze (dbt snapshots need Delta, unavailable
     here): one row per valid version, valid from its updated_at until the next valid
-    version's. A version that breaks a rule (shop_rules) is in quarantine_shop__customers and
+    version's (base_shop__customers, PII masked). A version that breaks a rule (shop_rules) is in quarantine_shop__customers and
     is not a version: the previous valid one stays in force until the source corrects the
     row, and the next build heals without touching bronze. The same version extracted twice
     is one version (the accounting test counts the copy as a collapsed duplicate).
 -#}
 with
 
-{{ shop_versions('customers') }},
+versions as (
+    select * from {{ ref('base_shop__customers') }}
+),
 
 masked as (
     select
         customer_id,
-        {{ customer_pii_masked() }},
+        email_hash,
+        age_band,
+        city,
+        state,
+        country,
         1 as source_row_count,
         updated_at as valid_from
     from versions

@@ -1,10 +1,12 @@
 {#-
     One row per customer: its latest valid version (rules: shop_rules), PII masked (no name,
-    hashed e-mail, age band).
+    hashed e-mail, age band) in base_shop__customers.
 -#}
 with
 
-{{ shop_versions('customers') }},
+versions as (
+    select * from {{ ref('base_shop__customers') }}
+),
 
 current_versions as (
     {{ latest_valid_version('customer_id') }}
@@ -13,7 +15,11 @@ current_versions as (
 masked as (
     select
         customer_id,
-        {{ customer_pii_masked() }},
+        email_hash,
+        age_band,
+        city,
+        state,
+        country,
         source_row_count,
         created_at,
         updated_at

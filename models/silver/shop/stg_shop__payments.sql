@@ -1,7 +1,9 @@
 {#- One row per payment: its latest valid version (rules: shop_rules). -#}
 with
 
-{{ shop_versions('payments') }},
+versions as (
+    select * from {{ ref('base_shop__payments') }}
+),
 
 current_versions as (
     {{ latest_valid_version('payment_id') }}

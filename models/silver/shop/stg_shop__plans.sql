@@ -1,7 +1,9 @@
 {#- One row per plan: its latest valid version (rules: shop_rules). -#}
 with
 
-{{ shop_versions('plans') }},
+versions as (
+    select * from {{ ref('base_shop__plans') }}
+),
 
 current_versions as (
     {{ latest_valid_version('plan_id') }}

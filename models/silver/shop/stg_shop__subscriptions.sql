@@ -1,7 +1,9 @@
 {#- One row per subscription: its latest valid version (rules: shop_rules). -#}
 with
 
-{{ shop_versions('subscriptions') }},
+versions as (
+    select * from {{ ref('base_shop__subscriptions') }}
+),
 
 current_versions as (
     {{ latest_valid_version('subscription_id') }}

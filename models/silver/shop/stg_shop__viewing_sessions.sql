@@ -15,7 +15,7 @@
 
 {%- set sessions_filter -%}
     {%- if is_incremental() -%}
-    to_date(sessions.started_at) in (
+    session_date in (
         -- versions (session_id, updated_at) first landed since the last run: a copy of a
         -- version landed before (a lag-window re-read) changes nothing and rewrites nothing
         select distinct to_date(landed.started_at)
@@ -45,7 +45,9 @@
 
 with
 
-{{ viewing_session_lines(sessions_filter) }},
+sessions as (
+    select * from {{ ref('base_shop__viewing_sessions') }}
+),
 
 passed as (
     select
@@ -61,8 +63,8 @@ passed as (
         updated_at,
         loaded_at,
         session_date
-    from validated
-    where quarantine_reason is null
+    from sessions
+    where quarantine_reason is null and {{ sessions_filter }}
 )
 
 select * from passed

@@ -1,7 +1,9 @@
 {#- TMDB genre records that break a rule (no id, no name), with the first rule. -#}
 with
 
-{{ tmdb_genre_lines() }},
+records as (
+    select * from {{ ref('base_tmdb__genres') }}
+),
 
 quarantined as (
     select
@@ -12,7 +14,7 @@ quarantined as (
         1 as source_row_count,
         load_date,
         extracted_at
-    from validated
+    from records
     where quarantine_reason is not null
 )
 

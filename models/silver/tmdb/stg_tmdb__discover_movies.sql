@@ -1,43 +1,12 @@
 {#-
     One row per TMDB movie per extraction day (the day's snapshot): when several discover
     queries of a day returned the same movie (it has several of the requested genres), the
-    latest record is kept and source_row_count counts them all.
+    latest record is kept and source_row_count counts them all. Rules: base_tmdb__discover_movies.
 -#}
 with
 
-source as (
-    select * from {{ source('tmdb', 'discover_movies') }}
-),
-
-renamed as (
-    select
-        id as tmdb_id,
-        trim(title) as title,
-        trim(original_title) as original_title,
-        original_language,
-        release_date as release_date_text,
-        to_date(release_date, 'yyyy-MM-dd') as release_date,
-        from_json(genre_ids, 'array<int>') as genre_ids,
-        popularity,
-        vote_average,
-        vote_count,
-        make_date(year, month, day) as extraction_date,
-        _extracted_at as extracted_at,
-        _genre_query as genre_query,
-        _page as page
-    from source
-),
-
-validated as (
-    select
-        *,
-        case
-            when tmdb_id is null then 'malformed_id'
-            when title is null or title = '' then 'missing_title'
-            when release_date_text is not null and release_date is null then 'unparsable_date'
-            when vote_average not between 0 and 10 then 'rating_out_of_range'
-        end as quarantine_reason
-    from renamed
+records as (
+    select * from {{ ref('base_tmdb__discover_movies') }}
 ),
 
 ranked as (
@@ -48,7 +17,7 @@ ranked as (
             order by extracted_at desc, genre_query asc, page asc
         ) as record_rank,
         count(*) over (partition by tmdb_id, extraction_date) as source_row_count
-    from validated
+    from records
     where quarantine_reason is null
 ),
 

@@ -1,7 +1,9 @@
 {#- One row per TMDB genre and language, from the latest extraction that breaks no rule. -#}
 with
 
-{{ tmdb_genre_lines() }},
+records as (
+    select * from {{ ref('base_tmdb__genres') }}
+),
 
 ranked as (
     select
@@ -10,7 +12,7 @@ ranked as (
             partition by genre_id, language_code order by extracted_at desc
         ) as record_rank,
         count(*) over (partition by genre_id, language_code) as source_row_count
-    from validated
+    from records
     where quarantine_reason is null
 ),
 

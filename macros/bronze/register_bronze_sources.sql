@@ -1,8 +1,9 @@
 {#-
-    Registers every table of schema `bronze` declared in models/bronze/_bronze__sources.yml as
-    an external Parquet table over <lake>/bronze/<source>/<table>, partitioned by the load
-    date's year/month/day directories. Runs on-run-start (dbt_project.yml), so every build
-    sees the partitions landed since the last one. Per table:
+    Registers every source table of schema `bronze` (read from the graph, so wherever its YAML
+    is: models/silver/<source>/_<source>__sources.yml) as an external Parquet table over
+    <lake>/bronze/<source>/<table>, partitioned by the load date's year/month/day directories.
+    Runs on-run-start (dbt_project.yml), so every build sees the partitions landed since the
+    last one. Per table:
       1. create it from the declared columns if it does not exist (works before any data);
       2. recover partitions (new load days) and refresh Spark's file listing;
       3. when the newest load day's files carry columns the table lacks (a column added at
@@ -62,7 +63,7 @@
             {%- if gained -%}
                 {{ log('bronze: ' ~ table ~ ' gained ' ~ gained | join(', ')
                        ~ ' in its files: re-created from them (declare the new columns in'
-                       ~ ' _bronze__sources.yml)', info=true) }}
+                       ~ ' _' ~ node.source_name ~ '__sources.yml)', info=true) }}
                 {%- do run_query('drop table ' ~ table) -%}
                 {%- do run_query(
                     'create table ' ~ table ~ " using parquet options (mergeSchema 'true')"

@@ -1,8 +1,9 @@
 {#-
-    The CTEs shared by the staging and quarantine models of movies.csv and series.csv: the
-    latest version of each file, values cleaned and cast, and the first rule each line breaks
-    (null when it breaks none). One definition, so that staging + quarantine always add up to
-    bronze. Produces the CTEs `source` and `validated`.
+    The CTEs of the base models of movies.csv and series.csv (base_csv__movies,
+    base_csv__series; the two files share their rules): the latest version of each file,
+    values cleaned and cast, and the first rule each line breaks (null when it breaks none).
+    Staging and quarantine both read the base model, so they always add up to bronze.
+    Produces the CTEs `source` and `validated`.
 -#}
 {% macro csv_title_lines(source_relation, title_type) %}
 source as (

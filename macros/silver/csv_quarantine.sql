@@ -1,8 +1,13 @@
-{#- Quarantine of a title CSV: lines that parse but break a rule, with the first rule. -#}
-{% macro csv_quarantine(source_relation, title_type) %}
+{#-
+    Quarantine of a title CSV: lines that parse but break a rule, with the first rule, read
+    from the file's base model (base_csv__movies or base_csv__series).
+-#}
+{% macro csv_quarantine(base_relation) %}
 with
 
-{{ csv_title_lines(source_relation, title_type) }},
+lines as (
+    select * from {{ base_relation }}
+),
 
 quarantined as (
     select
@@ -18,7 +23,7 @@ quarantined as (
         1 as source_row_count,
         load_date,
         loaded_at
-    from validated
+    from lines
     where quarantine_reason is not null
 )
 

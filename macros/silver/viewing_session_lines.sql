@@ -1,12 +1,12 @@
 {#-
-    CTEs shared by stg_shop__viewing_sessions and its quarantine: the latest version of each
-    session, cleaned, and the first rule it breaks (null when none). The referential rules (a
+    The CTEs of base_shop__viewing_sessions, read by stg_shop__viewing_sessions and its
+    quarantine: the latest version of each session, cleaned, and the first rule it breaks
+    (null when none). The referential rules (a
     known customer, a known catalog title) look the keys up in the staging models: a session
     is judged against the customers and titles that have a valid version, the ones gold can
-    join it to. `sessions_filter` restricts the sessions read (incremental runs). Produces
-    the CTE `validated`.
+    join it to. Produces the CTE `validated`.
 -#}
-{% macro viewing_session_lines(sessions_filter='true') %}
+{% macro viewing_session_lines() %}
 sessions as (
     {{ latest_version(source('shop', 'viewing_sessions'), 'session_id') }}
 ),
@@ -41,7 +41,6 @@ cleaned as (
         on sessions.customer_id = known_customers.customer_id
     left join known_titles
         on sessions.catalog_title_id = known_titles.catalog_title_id
-    where {{ sessions_filter }}
 ),
 
 validated as (

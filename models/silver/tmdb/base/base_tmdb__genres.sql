@@ -1,8 +1,9 @@
 {#-
-    The CTEs shared by stg_tmdb__genres and its quarantine: each extracted genre record,
-    cleaned, with the first rule it breaks (null when none). Produces the CTE `validated`.
+    Every extracted TMDB genre record, cleaned, with the first rule it breaks
+    (quarantine_reason, null when none): the rules of stg_tmdb__genres and its quarantine.
 -#}
-{% macro tmdb_genre_lines() %}
+with
+
 source as (
     select * from {{ source('tmdb', 'genres') }}
 ),
@@ -26,4 +27,5 @@ validated as (
         end as quarantine_reason
     from cleaned
 )
-{% endmacro %}
+
+select * from validated

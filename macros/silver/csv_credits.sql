@@ -1,9 +1,10 @@
 {#-
     Staging of a title CSV (movies.csv or series.csv): one row per distinct credit line
-    (title x artist) of the latest file version that breaks no rule. Identical lines collapse
-    into one row; source_row_count says how many lines it stands for.
+    (title x artist) of the latest file version that breaks no rule, read from the file's base
+    model (base_csv__movies or base_csv__series). Identical lines collapse into one row;
+    source_row_count says how many lines it stands for.
 -#}
-{% macro csv_credits(source_relation, title_type) %}
+{% macro csv_credits(base_relation) %}
 {#- The cleaned values of a credit line: identical values collapse into one credit. -#}
 {%- set credit_columns = [
     'title_id', 'primary_title', 'original_title', 'genres', 'artist_name', 'artist_gender',
@@ -12,10 +13,12 @@
 ] -%}
 with
 
-{{ csv_title_lines(source_relation, title_type) }},
+lines as (
+    select * from {{ base_relation }}
+),
 
 passed as (
-    select * from validated
+    select * from lines
     where quarantine_reason is null
 ),
 

@@ -1,0 +1,10 @@
+{#-
+    Every distinct version (key, updated_at) of shop.payments, with the first rule of shop_rules
+    it breaks (quarantine_reason, null when none): read by stg_shop__payments and
+    quarantine_shop__payments, so the rules exist once.
+-#}
+with
+
+{{ shop_versions('payments') }}
+
+select * from versions  -- noqa: AM04
