@@ -162,13 +162,19 @@ def minutes_per_customer(stack: Stack) -> tuple[dict[int, int], dict[int, int]]:
     return {k: int(v) for k, v in from_shop}, dict(from_gold)
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """A running stack (MariaDB + Spark Thrift server), shared by the whole session."""
-    home = tmp_path_factory.mktemp("stack")
-    started = Stack(home=home, env=stack_env(home))
+@contextlib.contextmanager
+def running_stack(home: Path, **env: str) -> Iterator[Stack]:
+    """`cinelake up` on an isolated stack in `home` (extra settings in `env`), `down` after."""
+    started = Stack(home=home, env={**stack_env(home), **env})
     try:
         started.cinelake("up")
         yield started
     finally:
         started.cinelake("down", check=False)  # also after a half-successful `up`
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A running stack (MariaDB + Spark Thrift server), shared by the whole session."""
+    with running_stack(tmp_path_factory.mktemp("stack")) as started:
+        yield started

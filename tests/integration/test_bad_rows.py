@@ -14,7 +14,7 @@ import shutil
 
 import pymysql
 import pytest
-from conftest import BIN_DIR, PROJECT_ROOT, Stack, stack_env, webhook
+from conftest import BIN_DIR, PROJECT_ROOT, Stack, running_stack, webhook
 
 pytestmark = pytest.mark.integration
 
@@ -91,13 +91,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
     """A stack of its own (it overrides the session's): this module makes the shop's schema
     drift (`ALTER TABLE`), copies bronze files by hand and leaves silver incremental models
     built on its data; the modules that share the session's stack expect none of that."""
-    home = tmp_path_factory.mktemp("bad-rows")
-    own = Stack(home=home, env=stack_env(home))
-    try:
-        own.cinelake("up")
+    with running_stack(tmp_path_factory.mktemp("bad-rows")) as own:
         yield own
-    finally:
-        own.cinelake("down", check=False)
 
 
 @pytest.fixture(scope="module")

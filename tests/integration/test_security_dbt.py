@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BIN_DIR, PROJECT_ROOT, Stack, free_port, stack_env
+from conftest import BIN_DIR, PROJECT_ROOT, Stack, free_port, running_stack
 
 pytestmark = pytest.mark.integration
 
@@ -43,15 +43,10 @@ MISSING = "CINELAKE_NO_SUCH_SALT"
 def salted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A stack of its own (a fresh warehouse, for the selectors too), whose Thrift server got
     SALT from CINELAKE_PII_SALT."""
-    home = tmp_path_factory.mktemp("salted")
-    started = Stack(home=home, env={**stack_env(home), "CINELAKE_PII_SALT": SALT})
-    try:
-        started.cinelake("up")
+    with running_stack(tmp_path_factory.mktemp("salted"), CINELAKE_PII_SALT=SALT) as started:
         started.cinelake("demo-data", "--scale", "0.05", "--seed", "5", "--as-of", "2026-04-01")
         started.cinelake("ingest", "all")
         yield started
-    finally:
-        started.cinelake("down", check=False)
 
 
 @pytest.fixture(scope="module")
