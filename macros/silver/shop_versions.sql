@@ -1,10 +1,10 @@
 {#-
     The CTEs of the base model of a shop table (base_shop__<table>, read by its staging and
     quarantine models): every distinct version (key, updated_at) of its append-only bronze
-    history once, however many times it was extracted (an incremental re-read of a lag window lands the same version again; the
-    accounting test counts such copies apart), with the load day of its latest copy and the
-    first rule of shop_rules(table) it breaks (`quarantine_reason`, null when none). Produces
-    the CTE `versions`.
+    history once, however many times it was extracted (a re-read of the lag window lands the
+    same version again; the accounting test counts such copies apart), with the load day of
+    its latest copy and the first rule of shop_rules(table) it breaks (`quarantine_reason`,
+    null when none). Produces the CTE `versions`.
 -#}
 {% macro shop_versions(table) %}
     {% set contract = shop_rules(table) %}
