@@ -1,6 +1,12 @@
 # The Cinelake Python image of docker-compose.yml: the cinelake package together with the dbt
 # project (models, macros, seeds, profiles), for the TMDB stand-in, the pipeline job and the
 # docs server. No Java: SQL runs on the spark-thrift service, reached over the network.
+# Spark's extra jars (cinelake/stack/spark-jars.pom.xml), fetched by Maven as `cinelake up`'s
+# set-up does; the spark-jars service hands them to the Spark containers.
+FROM maven:3.9-eclipse-temurin-17 AS jars
+COPY cinelake/stack/spark-jars.pom.xml /build/pom.xml
+RUN mvn -q -B -f /build/pom.xml dependency:copy-dependencies -DoutputDirectory=/build/jars
+
 FROM python:3.12-slim
 
 # uid 185 is the `spark` user of the apache/spark image. The lake volume is written by both
@@ -27,9 +33,7 @@ COPY . .
 # Editable on purpose: cinelake.config.PROJECT_ROOT is then /app, where the stand-in finds
 # seeds/ and dbt finds the project.
 RUN pip install --no-deps -e .
-# The Hive jar the Spark Thrift server needs and pyspark lacks (cinelake/stack/hive_llap_jar.py);
-# the spark-jars service hands it to the spark-thrift container.
-RUN python -m cinelake.stack.hive_llap_jar
+COPY --from=jars /build/jars /usr/local/share/cinelake/jars
 
 # State (demo sources, dlt pipelines, run reports, dbt target and logs) lives on the compose
 # volume mounted at /data; the dbt project itself stays read-only in /app.

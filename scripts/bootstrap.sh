@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up shared by scripts/main.sh and scripts/test.sh: system packages (Java 17,
-# MariaDB, python3-venv) through apt-get when they are missing, then the project virtualenv
+# MariaDB, Maven, python3-venv) through apt-get when they are missing, then the project virtualenv
 # with the package installed in editable mode. Re-runs are fast: pip runs again only when
 # pyproject.toml changed. Source it (it exports VENV and puts its bin/ first on PATH).
 set -euo pipefail
@@ -42,6 +42,8 @@ apt_install() {
 packages=()
 [ "$(java_major)" -ge 17 ] 2>/dev/null || packages+=(openjdk-17-jre-headless)
 have_mariadb || packages+=(mariadb-server)
+# Maven fetches Spark's extra jars (Delta Lake, Hive, S3A, JDBC) from a pinned pom.
+command -v mvn >/dev/null 2>&1 || packages+=(maven)
 "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 # Tools only the tests use (scripts/test.sh sets this): Debian's Chromium for the docs-site
 # browser test, Compose v1 to validate docker-compose.yml (offline, no Docker engine).
@@ -71,9 +73,9 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     fi
     echo "$want" > "$stamp"
 fi
-# The one Hive jar the pip pyspark lacks (cinelake/stack/hive_llap_jar.py says why);
-# a no-op once it is there.
-"$VENV/bin/python" -m cinelake.stack.hive_llap_jar
+# Spark's extra jars, by Maven from cinelake/stack/spark-jars.pom.xml (spark_jars.py says which
+# and why); a no-op until the pom changes.
+"$VENV/bin/python" -m cinelake.stack.spark_jars
 
 export VENV
 export PATH="$VENV/bin:$PATH"

@@ -10,7 +10,7 @@ import contextlib
 from pathlib import Path
 
 from cinelake.config import LOOPBACK, Settings
-from cinelake.stack import hive_llap_jar, spark_cluster, spark_runtime
+from cinelake.stack import spark_cluster, spark_jars, spark_runtime
 from cinelake.stack.process import Daemon, ServiceError, ensure_port_free, port_open
 
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
@@ -50,6 +50,8 @@ def submit_command(settings: Settings) -> list[str]:
         # One executor per worker, as big as the worker offers.
         confs["spark.executor.cores"] = str(settings.spark_worker_cores)
         confs["spark.executor.memory"] = settings.spark_executor_memory
+        # Executors run Delta's and S3A's code too; the workers share this host's paths.
+        confs["spark.executor.extraClassPath"] = spark_jars.class_path()
     argv = [
         spark_runtime.spark_bin("spark-submit"),
         "--class",
@@ -62,10 +64,11 @@ def submit_command(settings: Settings) -> list[str]:
         str(SPARK_DEFAULTS),
         "--driver-memory",
         settings.spark_driver_memory,
-        # Hive's function registry, initialised on some session closes, needs it (see
-        # cinelake/stack/hive_llap_jar.py); the driver is where sessions live.
+        # Delta Lake, hive-llap-common, S3A, the metastore's JDBC driver (see
+        # cinelake/stack/spark_jars.py): on the class path from the start, before the session
+        # extensions and the Hive client load.
         "--driver-class-path",
-        str(hive_llap_jar.require()),
+        spark_jars.class_path(),
     ]
     for key, value in confs.items():
         argv += ["--conf", f"{key}={value}"]
@@ -87,9 +90,9 @@ def running_master(pid: int) -> str:
 
 def preflight(settings: Settings) -> None:
     """Java 17+, and no running server in another mode than the one asked for: `up --cluster
-    N` must not silently keep a server that runs in local mode. And the one jar set-up adds."""
+    N` must not silently keep a server that runs in local mode. And the jars set-up adds."""
     spark_runtime.preflight()
-    hive_llap_jar.require()
+    spark_jars.require()
     pid = daemon(settings).running_pid()
     if pid is not None and settings.spark_workers > 0 and running_master(pid) != master(settings):
         raise ServiceError(

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from cinelake.config import load_settings
-from cinelake.stack import hive_llap_jar, spark_thrift
+from cinelake.stack import spark_jars, spark_thrift
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -169,7 +169,7 @@ def test_cinelake_up_and_compose_share_one_spark_properties_file(services, tmp_p
     each gives the same per-stack properties (its own values) on top, and no fixed one."""
     monkeypatch.setenv("CINELAKE_HOME", str(tmp_path))
     monkeypatch.setenv("CINELAKE_SPARK_WORKERS", "2")  # compose runs a cluster
-    monkeypatch.setattr(hive_llap_jar, "require", lambda: tmp_path / hive_llap_jar.JAR_NAME)
+    monkeypatch.setattr(spark_jars, "require", lambda: [tmp_path / "a.jar"])
     local = spark_thrift.submit_command(load_settings())
     thrift = services["spark-thrift"]
     compose_argv = [str(arg) for arg in thrift["command"]]
@@ -186,21 +186,28 @@ def test_cinelake_up_and_compose_share_one_spark_properties_file(services, tmp_p
     assert not set(fixed) & set(confs(local))
 
 
-def test_the_thrift_server_gets_the_hive_llap_jar_from_the_project_image(services):
+def test_spark_containers_get_the_pinned_jars_from_the_project_image(services):
+    """The Thrift server and the workers mount the volume that the one-shot fills with the jars
+    the Dockerfile fetched with Maven from the same pom as `cinelake up`'s set-up."""
     thrift = services["spark-thrift"]
     class_path = thrift["command"][thrift["command"].index("--driver-class-path") + 1]
-    jar_dir, jar_name = class_path.rsplit("/", 1)
-    assert jar_name == hive_llap_jar.JAR_NAME
-    mounted = [v for v in thrift["volumes"] if v.split(":")[1] == jar_dir]
-    assert len(mounted) == 1 and mounted[0].endswith(":ro"), thrift["volumes"]
+    jar_dir, wildcard = class_path.rsplit("/", 1)
+    assert wildcard == "*"
+    assert confs([str(a) for a in thrift["command"]])["spark.executor.extraClassPath"] == class_path
+    for name in ("spark-thrift", "spark-worker"):
+        mounted = [v for v in services[name]["volumes"] if v.split(":")[1] == jar_dir]
+        assert len(mounted) == 1 and mounted[0].endswith(":ro"), services[name]["volumes"]
+        assert services[name]["depends_on"]["spark-jars"] == {
+            "condition": "service_completed_successfully"
+        }
     volume = mounted[0].split(":")[0]
-    # The one-shot that fills that volume copies the jar the Dockerfile installed.
     copier = services["spark-jars"]
     assert f"{volume}:/jars" in copier["volumes"]
-    assert copier["entrypoint"][0] == "cp" and copier["entrypoint"][-1] == "/jars/"
-    assert copier["entrypoint"][1] == f"/usr/local/share/cinelake/jars/{jar_name}"
-    assert thrift["depends_on"]["spark-jars"] == {"condition": "service_completed_successfully"}
-    assert "RUN python -m cinelake.stack.hive_llap_jar" in (ROOT / "Dockerfile").read_text()
+    assert copier["entrypoint"][-1] == "cp /usr/local/share/cinelake/jars/*.jar /jars/"
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "COPY cinelake/stack/spark-jars.pom.xml" in dockerfile
+    assert "dependency:copy-dependencies" in dockerfile
+    assert "COPY --from=jars /build/jars /usr/local/share/cinelake/jars" in dockerfile
 
 
 def test_python_servers_listen_beyond_loopback_inside_their_container(services):
