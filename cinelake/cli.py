@@ -144,12 +144,29 @@ def cmd_demo_data(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     from cinelake.ingest import pipelines
 
+    known = (*pipelines.SOURCES, *pipelines.databases(settings))
+    if args.source != "all" and args.source not in known:
+        raise UsageError(
+            f"unknown source {args.source!r}: one of {', '.join(dict.fromkeys(known))}, all "
+            f"(databases are configured in {settings.databases_file})"
+        )
     sources = pipelines.SOURCES if args.source == "all" else (args.source,)
     report = pipelines.run(settings, sources)
     print(pipelines.summary(report))
     for source, error in report.errors.items():
         print(f"cinelake: error: {source}: {error}", file=sys.stderr)
     return EXIT_FAILURE if report.failed else 0
+
+
+def cmd_sources_yml(settings: Settings, args: argparse.Namespace) -> int:
+    from cinelake.ingest import sources_yml
+
+    try:
+        path = sources_yml.write(settings.lake_url, args.source, force=args.force)
+    except (FileExistsError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    print(f"wrote {path}: `dbt build` registers its tables in schema bronze")
+    return 0
 
 
 def cmd_sql(settings: Settings, args: argparse.Namespace) -> int:
@@ -239,8 +256,24 @@ def build_parser() -> argparse.ArgumentParser:
         "CSV content already loaded is skipped, TMDB replaces the day's snapshot, the shop "
         "database is read incrementally.",
     )
-    ingest.add_argument("source", nargs="?", default="all", choices=("csv", "tmdb", "shop", "all"))
+    ingest.add_argument(
+        "source",
+        nargs="?",
+        default="all",
+        help="csv, tmdb, shop, a database of databases.yml, or all (csv, tmdb and shop; "
+        "default)",
+    )
     ingest.set_defaults(func=cmd_ingest)
+    sources_yml = commands.add_parser(
+        "sources-yml",
+        help="write models/silver/<name>/_<name>__sources.yml from what a database landed",
+        description="Read the schema of the Parquet files `cinelake ingest <name>` landed in "
+        "bronze and write the dbt sources YAML (tables, columns, Spark types) that `dbt build` "
+        "registers in schema bronze.",
+    )
+    sources_yml.add_argument("source", help="a database of databases.yml (or shop)")
+    sources_yml.add_argument("--force", action="store_true", help="replace an existing file")
+    sources_yml.set_defaults(func=cmd_sources_yml)
     sql = commands.add_parser(
         "sql",
         help="run one SQL statement through the Spark Thrift server and print its rows",

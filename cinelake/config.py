@@ -309,8 +309,14 @@ class Settings(BaseSettings):
     )
     shop_tables: tuple[str, ...] = Field(
         SHOP_TABLES,
-        description="comma list of shop tables to ingest",
+        description="comma list of shop tables to ingest (any tables of the shop database)",
         **_env("CINELAKE_SHOP_TABLES", section="mysql", accepts="comma list of names"),
+    )
+    databases_file: Path = Field(
+        PROJECT_ROOT / "databases.yml",
+        description="the databases `cinelake ingest <name>` lands (tables, cursors, keys); "
+        "each one's URL is the dlt secret `SOURCES__<NAME>__CREDENTIALS`",
+        **_env("CINELAKE_DATABASES_FILE", section="mysql"),
     )
     # -- TMDB ----------------------------------------------------------------------------------
     tmdb_access_token: str = Field(
@@ -415,7 +421,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"must be JSON ({exc})") from exc
         return value
 
-    @field_validator("home", "dbt_target_path", mode="after")
+    @field_validator("home", "dbt_target_path", "databases_file", mode="after")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()

@@ -9,8 +9,10 @@ failing source leaves no partial data (its pending package is dropped). Per sour
        A file whose rejected share trips the alarm (cinelake/ingest/reject_rate.py) fails
        the source.
 - tmdb is a daily snapshot: the day's partitions of its tables are replaced, never doubled.
-- shop appends what changed since the last run (incremental on updated_at), re-reading a lag
-       window behind the cursor so late-committed rows land (see sources/shop/).
+- shop and every database of databases.yml (`cinelake ingest <name>`) append what changed
+       since the last run (incremental on each table's cursor, re-reading a lag window
+       behind it so late-committed rows land); a table without a cursor is a daily snapshot
+       like TMDB's (see sources/sql_tables/).
 
 Every run writes a report (per source and table: rows in, landed, rejected, bytes, seconds,
 status) to `$CINELAKE_HOME/runs/<run id>.json` and to the bronze table `ops/ingestion_runs`,
@@ -19,7 +21,9 @@ prints a summary, and posts a Slack-compatible alert to CINELAKE_ALERT_WEBHOOK w
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import io
 import json
 import logging
@@ -39,7 +43,7 @@ from cinelake import lake
 from cinelake.config import Settings
 from cinelake.ingest import alerts, redaction, reject_rate
 from cinelake.ingest.report import RunReport, TableMetrics
-from cinelake.ingest.sources import csv_files, shop, tmdb
+from cinelake.ingest.sources import csv_files, sql_tables, tmdb
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +72,10 @@ def _pipeline(settings: Settings, source: str, day: dt.date) -> dlt.Pipeline:
     )
 
 
-KNOWN_ERRORS = (tmdb.TmdbError, shop.ShopUnreachable, csv_files.CsvFormatError, FileNotFoundError)
+KNOWN_ERRORS = (
+    tmdb.TmdbError, sql_tables.DatabaseUnreachable, sql_tables.UnlandableColumn,
+    csv_files.CsvFormatError, FileNotFoundError,
+)  # fmt: skip
 
 
 def _root_cause(exc: BaseException) -> BaseException:
@@ -220,29 +227,82 @@ def _tmdb(settings: Settings, loaded_at: dt.datetime, _state: Mapping[str, Any])
     return source, to_metrics
 
 
-def _shop(settings: Settings, loaded_at: dt.datetime, state: Mapping[str, Any]):
-    shop.check_connection(settings.shop_url)
-    unknown = set(settings.shop_tables) - set(shop.TABLES)
-    if unknown:
-        raise ValueError(f"CINELAKE_SHOP_TABLES names unknown tables: {sorted(unknown)}")
+def databases(settings: Settings) -> dict[str, sql_tables.Database]:
+    """The databases `cinelake ingest <name>` reads: those of CINELAKE_DATABASES_FILE, and the
+    shop, whose tables are CINELAKE_SHOP_TABLES and lag window CINELAKE_SHOP_LAG_SECONDS."""
+    configured = sql_tables.load_databases(settings.databases_file)
+    shop = configured.get("shop", sql_tables.Database("shop"))
+    configured["shop"] = dataclasses.replace(
+        shop, tables=settings.shop_tables, lag_seconds=settings.shop_lag_s
+    )
+    return configured
+
+
+def _database_url(settings: Settings, name: str) -> str:
+    """The shop's URL is a setting; any other database's is the dlt secret
+    `sources.<name>.credentials` (SOURCES__<NAME>__CREDENTIALS, or .dlt/secrets.toml)."""
+    if name == "shop":
+        return settings.shop_url
+    url = dlt.secrets.get(f"sources.{name}.credentials")
+    if not url:
+        raise ValueError(
+            f"no connection URL for {name}: set SOURCES__{name.upper()}__CREDENTIALS="
+            "mysql+pymysql://user:password@host:port/database (or sources."
+            f"{name}.credentials in .dlt/secrets.toml)"
+        )
+    return str(url)
+
+
+def _database_parts(settings: Settings, name: str) -> list[tuple[Callable, bool]]:
+    """A database's builders: its tables with a cursor (appended), then those without
+    (snapshots replacing the load day), each loaded by its own `_run_source`."""
+    database = databases(settings)[name]
+    url = _database_url(settings, name)
+    plans = sql_tables.plan(database, url)
+    parts = []
+    for replace_day in (False, True):
+        chosen = [p for p in plans if (p.cursor is None) == replace_day]
+        if chosen:
+            build = functools.partial(_database, database=database, url=url, plans=chosen)
+            parts.append((build, replace_day))
+    return parts
+
+
+def _database(
+    settings: Settings,
+    loaded_at: dt.datetime,
+    state: Mapping[str, Any],
+    *,
+    database: sql_tables.Database,
+    url: str,
+    plans: list[sql_tables.TablePlan],
+):
     in_window: dict[str, int] = {}
-    source = shop.shop(
-        settings.shop_url, tables=settings.shop_tables, loaded_at=loaded_at,
-        lag_s=settings.shop_lag_s, cursors=shop.previous_cursors(state, settings.shop_tables),
-        in_window=in_window,
+    zero_dates: dict[str, dict[str, int]] = {}
+    source = sql_tables.sql_tables(
+        database.name, url, plans, loaded_at=loaded_at, lag_s=database.lag_seconds,
+        cursors=sql_tables.previous_cursors(state, database.name, plans),
+        in_window=in_window, zero_dates=zero_dates,
     )  # fmt: skip
 
     def to_metrics(row_counts: dict[str, int]) -> list[TableMetrics]:
         metrics = []
-        for table in settings.shop_tables:
+        for plan in plans:
+            table = sql_tables.bronze_name(plan.name)
             landed = row_counts.get(table, 0)
-            window = in_window.get(table, 0)
-            metric = TableMetrics("shop", table, landed, landed, rows_lag_window=window)
-            if settings.shop_lag_s:
-                metric.detail = (
+            window = in_window.get(plan.name, 0)
+            metric = TableMetrics(database.name, table, landed, landed, rows_lag_window=window)
+            details = []
+            if plan.cursor and database.lag_seconds:
+                details.append(
                     f"{landed - window:,} past the cursor, {window:,} from the "
-                    f"{settings.shop_lag_s} s lag window (re-read, or late)"
+                    f"{database.lag_seconds} s lag window (re-read, or late)"
                 )
+            for column, count in sorted(zero_dates.get(plan.name, {}).items()):
+                log.warning("%s.%s: %d zero dates in %s landed as null", database.name,
+                            table, count, column)  # fmt: skip
+                details.append(f"{count:,} zero dates in {column} landed as null")
+            metric.detail = "; ".join(details)
             metrics.append(metric)
         return metrics
 
@@ -267,7 +327,12 @@ def _quiet_dlt() -> None:
         dlt_log.addFilter(_QuietArrowHintNotice())
 
 
-BUILDERS = {"csv": (_csv, False), "tmdb": (_tmdb, True), "shop": (_shop, False)}
+BUILDERS = {"csv": (_csv, False), "tmdb": (_tmdb, True)}
+
+
+def _parts(settings: Settings, name: str) -> list[tuple[Callable, bool]]:
+    """A source's builders and whether each replaces the load day."""
+    return [BUILDERS[name]] if name in BUILDERS else _database_parts(settings, name)
 
 
 def run(settings: Settings, sources: tuple[str, ...] = SOURCES) -> RunReport:
@@ -282,16 +347,17 @@ def run(settings: Settings, sources: tuple[str, ...] = SOURCES) -> RunReport:
         started_at=started.isoformat(),
     )
     for name in sources:
-        builder, replace_day = BUILDERS[name]
         log.info("ingesting %s into %s", name, lake.bronze_url(settings.lake_url, name))
         try:
-            metrics = _run_source(
-                settings,
-                name,
-                lambda state, b=builder: b(settings, started, state),
-                day,
-                replace_day,
-            )
+            metrics = []
+            for builder, replace_day in _parts(settings, name):
+                metrics += _run_source(
+                    settings,
+                    name,
+                    lambda state, b=builder: b(settings, started, state),
+                    day,
+                    replace_day,
+                )
             report.tables += metrics
             # A table can fail without an exception (the reject-rate alarm): its source fails.
             failed = [m.detail for m in metrics if m.status == "failed"]
