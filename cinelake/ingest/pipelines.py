@@ -301,7 +301,7 @@ def _database(
             for column, count in sorted(zero_dates.get(plan.name, {}).items()):
                 log.warning("%s.%s: %d zero dates in %s landed as null", database.name,
                             table, count, column)  # fmt: skip
-                details.append(f"{count:,} zero dates in {column} landed as null")
+                details.append(f"{count:,} zero dates in {sql_tables.bronze_name(column)} landed as null")
             metric.detail = "; ".join(details)
             metrics.append(metric)
         return metrics

@@ -31,6 +31,8 @@ class NothingLanded(CinelakeError):
 
 def spark_type(table: str, field: pa.Field) -> str:
     """The Spark SQL type the registration macro declares for a landed Arrow column."""
+    if pa.types.is_dictionary(field.type):  # dlt's _dlt_load_id: Parquet dictionary encoding
+        return spark_type(table, pa.field(field.name, field.type.value_type))
     if field.type in SIMPLE_TYPES:
         return SIMPLE_TYPES[field.type]
     if pa.types.is_decimal(field.type):

@@ -48,6 +48,7 @@ from cinelake.ingest.sources.sql_tables.helpers import (
     plan_tables,
     previous_cursors,
     reflect,
+    time_stamps_only,
 )
 from cinelake.ingest.sources.sql_tables.settings import CHUNK_ROWS
 
@@ -146,9 +147,11 @@ def sql_tables(
         backend="connectorx",
         backend_kwargs={"conn": connectorx_url(url), "return_type": "arrow_stream"},
         chunk_size=CHUNK_ROWS,
-        # Types come from the Arrow data the conform step makes, not from reflection: the two
-        # would disagree where a column lands cast (see helpers.landing).
-        reflection_level="minimal",
+        # Types come from the Arrow data the conform step makes, not from reflection (the two
+        # would disagree where a column lands cast, see helpers.landing), except time stamps:
+        # their hint keeps them naive, as the database holds them (dlt's default is UTC-aware).
+        reflection_level="full",
+        type_adapter_callback=time_stamps_only,
         query_adapter_callback=adapt_query({p.name: p for p in plans}),
     )
     for table in plans:
@@ -170,5 +173,10 @@ def sql_tables(
         def add_zeros(column: str, n: int, name: str = table.name) -> None:
             zero_dates[name][column] = zero_dates[name].get(column, 0) + n
 
-        resource.add_map(conform(table, loaded_at, cursors.get(table.name), add, add_zeros))
+        # After dlt's incremental step (a plain add_map would run before it): counts and casts
+        # only the rows that land, not the boundary rows it drops as already loaded.
+        resource.add_map(
+            conform(table, loaded_at, cursors.get(table.name), add, add_zeros),
+            insert_at=len(resource._pipe.steps),
+        )
     return source

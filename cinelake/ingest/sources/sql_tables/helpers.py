@@ -224,6 +224,12 @@ def adapt_query(plans: Mapping[str, TablePlan]) -> Callable[[Any, sa.Table], Any
     return adapt
 
 
+def time_stamps_only(sql_type: Any) -> Any:
+    """dlt's type_adapter_callback: only DATETIME/TIMESTAMP keep a reflected type hint (naive
+    time stamps); every other column is typed by its Arrow data (None: no hint)."""
+    return sql_type if isinstance(sql_type, sa.DateTime) else None
+
+
 def count_in_window(table: pa.Table, cursor_column: str, cursor: Any) -> int:
     """Rows of a batch at or before the previous cursor: from the lag window."""
     if cursor is None or table.num_rows == 0:
