@@ -260,8 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
         "source",
         nargs="?",
         default="all",
-        help="csv, tmdb, shop, a database of databases.yml, or all (csv, tmdb and shop; "
-        "default)",
+        help="csv, tmdb, shop, a database of databases.yml, or all (csv, tmdb and shop; default)",
     )
     ingest.set_defaults(func=cmd_ingest)
     sources_yml = commands.add_parser(

@@ -299,9 +299,9 @@ def _database(
                     f"{database.lag_seconds} s lag window (re-read, or late)"
                 )
             for column, count in sorted(zero_dates.get(plan.name, {}).items()):
-                log.warning("%s.%s: %d zero dates in %s landed as null", database.name,
-                            table, count, column)  # fmt: skip
-                details.append(f"{count:,} zero dates in {sql_tables.bronze_name(column)} landed as null")
+                zeros = f"{count:,} zero dates in {sql_tables.bronze_name(column)} landed as null"
+                log.warning("%s.%s: %s", database.name, table, zeros)
+                details.append(zeros)
             metric.detail = "; ".join(details)
             metrics.append(metric)
         return metrics

@@ -47,7 +47,9 @@ def landed_schemas(lake_url: str, source: str) -> dict[str, pa.Schema]:
     """Each landed table of `source` and the merged schema of its files."""
     fs, root = lake.filesystem(lake.bronze_url(lake_url, source))
     if not fs.exists(root):
-        raise NothingLanded(f"nothing landed for {source} in {root}: run `cinelake ingest {source}`")
+        raise NothingLanded(
+            f"nothing landed for {source} in {root}: run `cinelake ingest {source}`"
+        )
     schemas = {}
     for entry in sorted(fs.ls(root, detail=False)):
         table = entry.rstrip("/").rsplit("/", 1)[-1]
@@ -57,7 +59,9 @@ def landed_schemas(lake_url: str, source: str) -> dict[str, pa.Schema]:
         if files:
             schemas[table] = ds.dataset(files, filesystem=fs, format="parquet").schema
     if not schemas:
-        raise NothingLanded(f"nothing landed for {source} in {root}: run `cinelake ingest {source}`")
+        raise NothingLanded(
+            f"nothing landed for {source} in {root}: run `cinelake ingest {source}`"
+        )
     return schemas
 
 

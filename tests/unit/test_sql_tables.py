@@ -38,6 +38,7 @@ def test_the_cursor_is_the_first_temporal_column_by_the_documented_names():
     columns = [col("id", "int"), col("modified_at", "datetime"), col("last_update", "timestamp")]
     assert detect_cursor(columns) == "last_update"  # last_update comes before modified_at
     assert detect_cursor([col("Updated_At", "datetime")]) == "Updated_At"
+    assert detect_cursor([col("Last Update", "timestamp")]) == "Last Update"  # as in bronze
 
 
 def test_a_cursor_name_that_is_not_a_date_does_not_count():
@@ -61,8 +62,11 @@ def test_plans_take_keys_cursors_and_options():
     columns = {
         "film": [col("film_id", "int"), col("last_update", "timestamp")],
         "log": [col("at", "datetime"), col("message", "text")],
-        "film_actor": [col("actor_id", "int"), col("film_id", "int"),
-                       col("updated_at", "datetime")],  # fmt: skip
+        "film_actor": [
+            col("actor_id", "int"),
+            col("film_id", "int"),
+            col("updated_at", "datetime"),
+        ],  # fmt: skip
         "v_sales": [col("total", "decimal", precision=10, scale=2)],  # a view: no key entry
     }
     keys = {"film": ("film_id",), "log": (), "film_actor": ("actor_id", "film_id")}

@@ -34,7 +34,6 @@ from typing import Any
 
 import dlt
 import yaml
-from dlt.common.normalizers.naming.snake_case import NamingConvention
 from dlt.sources.sql_database import sql_database
 
 from cinelake.ingest.sources.sql_tables.helpers import (
@@ -42,6 +41,7 @@ from cinelake.ingest.sources.sql_tables.helpers import (
     TablePlan,
     UnlandableColumn,
     adapt_query,
+    bronze_name,
     check_connection,
     conform,
     connectorx_url,
@@ -66,12 +66,6 @@ __all__ = [
 ]
 
 TABLE_OPTIONS = {"cursor", "primary_key"}
-NAMING = NamingConvention()  # dlt's default: how table and column names appear in bronze
-
-
-def bronze_name(name: str) -> str:
-    """A database table's or column's name in bronze: `Order Items` -> `order_items`."""
-    return NAMING.normalize_identifier(name)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
+from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from cinelake.ingest.sources.sql_tables.settings import (
     CURSOR_NAMES,
@@ -38,6 +39,14 @@ GEOMETRIES = {
 }  # fmt: skip
 # A zero date: year, month or day 0 ('0000-00-00', '2024-00-10'); Arrow has no such date.
 ZERO_DATE = r"^(0000|\d{4}-00|\d{4}-\d{2}-00)"
+
+
+NAMING = NamingConvention()  # dlt's default: how table and column names appear in bronze
+
+
+def bronze_name(name: str) -> str:
+    """A database table's or column's name in bronze: `Order Items` -> `order_items`."""
+    return NAMING.normalize_identifier(name)
 
 
 class DatabaseUnreachable(RuntimeError):
@@ -129,14 +138,16 @@ def landing(table: str, column: Column, cursor: str | None = None) -> Landing:
 
 
 def detect_cursor(columns: Sequence[Column], configured: str | None = None) -> str | None:
-    """The table's cursor: `configured` if given (must exist), else the first column named
-    like one of CURSOR_NAMES (in that order) with a date or time stamp type, else a TIMESTAMP
-    ... ON UPDATE CURRENT_TIMESTAMP column, else None (no cursor: daily snapshot)."""
-    by_name = {c.name.lower(): c for c in columns}
+    """The table's cursor: `configured` if given (must exist), else the first column whose
+    bronze name (`Modified At` -> modified_at) is one of CURSOR_NAMES (in that order) with a
+    date or time stamp type, else a TIMESTAMP ... ON UPDATE CURRENT_TIMESTAMP column, else
+    None (no cursor: daily snapshot)."""
     if configured:
-        if configured.lower() not in by_name:
+        named = [c.name for c in columns if c.name == configured]
+        if not named:
             raise ValueError(f"configured cursor {configured!r} is not a column")
-        return by_name[configured.lower()].name
+        return named[0]
+    by_name = {bronze_name(c.name): c for c in columns}
     for name in CURSOR_NAMES:
         column = by_name.get(name)
         if column is not None and column.data_type.lower() in TEMPORAL_TYPES:
@@ -310,4 +321,3 @@ def previous_cursors(state: Mapping[str, Any], source: str, plans: Sequence[Tabl
         .get("last_value")
         for plan in plans
     }
-
