@@ -55,7 +55,12 @@ def landed_schemas(lake_url: str, source: str) -> dict[str, pa.Schema]:
         table = entry.rstrip("/").rsplit("/", 1)[-1]
         if table.startswith(("_", ".")) or not fs.isdir(entry):
             continue  # dlt's own state and version tables
-        files = [f for f in fs.find(entry) if f.endswith(".parquet")]
+        files = [  # data files only: not a _delta_log checkpoint or a hidden file
+            f
+            for f in fs.find(entry)
+            if f.endswith(".parquet")
+            and not any(p.startswith(("_", ".")) for p in f[len(entry) :].split("/"))
+        ]
         if files:
             schemas[table] = ds.dataset(files, filesystem=fs, format="parquet").schema
     if not schemas:
