@@ -230,3 +230,28 @@ def test_landed_arrow_types_map_to_the_spark_types_registration_declares(arrow, 
 def test_an_arrow_type_without_a_spark_type_names_table_and_column():
     with pytest.raises(ValueError, match=r"db\.t\.c"):
         spark_type("db.t", pa.field("c", pa.time64("us")))
+
+
+def test_sources_yml_declares_what_landed_as_registration_expects(tmp_path):
+    import pyarrow.parquet as pq
+    import yaml
+
+    from cinelake.ingest.sources_yml import landed_schemas, render
+
+    day = tmp_path / "bronze" / "db" / "film" / "year=2026" / "month=03" / "day=01"
+    day.mkdir(parents=True)
+    data = pa.table({
+        "film_id": pa.array([1], pa.int32()), "views": pa.array([1], pa.decimal128(20, 0)),
+        "_dlt_load_id": pa.array(["1"]).dictionary_encode(),
+    })  # fmt: skip
+    pq.write_table(data, day / "1.a.parquet")
+    (tmp_path / "bronze" / "db" / "_dlt_loads").mkdir()
+    pq.write_table(pa.table({"x": [1]}), tmp_path / "bronze" / "db" / "_dlt_loads" / "l.parquet")
+    source = yaml.safe_load(render("db", landed_schemas(str(tmp_path), "db")))["sources"][0]
+    assert source["schema"] == "bronze" and source["loaded_at_field"] == "_loaded_at"
+    (table,) = source["tables"]
+    assert (table["name"], table["identifier"]) == ("film", "db__film")
+    assert [(c["name"], c["data_type"]) for c in table["columns"]] == [
+        ("film_id", "int"), ("views", "decimal(20,0)"), ("_dlt_load_id", "string"),
+        ("year", "int"), ("month", "int"), ("day", "int"),
+    ]  # fmt: skip
