@@ -17,6 +17,7 @@ from cinelake.ingest.sources.sql_tables.helpers import (
     UnlandableColumn,
     conform,
     count_in_window,
+    cursor_path,
     detect_cursor,
     land_column,
     landing,
@@ -167,11 +168,16 @@ def test_rows_at_or_before_the_cursor_are_counted_as_window():
 def test_cursors_are_read_from_the_pipeline_state():
     state = {"sources": {"shop": {"resources": {
         "payments": {"incremental": {"updated_at": {"last_value": CURSOR}}},
+        "Film Actor": {"incremental": {'"Modified At"': {"last_value": CURSOR}}},
     }}}}  # fmt: skip
     plans = [TablePlan("payments", [], "updated_at"), TablePlan("plans", [], "updated_at"),
-             TablePlan("log", [], None)]  # fmt: skip
-    assert previous_cursors(state, "shop", plans) == {"payments": CURSOR, "plans": None,
-                                                       "log": None}  # fmt: skip
+             TablePlan("log", [], None), TablePlan("Film Actor", [], "Modified At")]  # fmt: skip
+    expected = {"payments": CURSOR, "plans": None, "log": None, "Film Actor": CURSOR}
+    assert previous_cursors(state, "shop", plans) == expected
+    assert (cursor_path("updated_at"), cursor_path("Modified At")) == (
+        "updated_at",
+        '"Modified At"',
+    )
 
 
 # -- configuration and names -----------------------------------------------------------------

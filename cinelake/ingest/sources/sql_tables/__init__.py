@@ -45,6 +45,7 @@ from cinelake.ingest.sources.sql_tables.helpers import (
     check_connection,
     conform,
     connectorx_url,
+    cursor_path,
     plan_tables,
     previous_cursors,
     reflect,
@@ -156,7 +157,9 @@ def sql_tables(
         if table.cursor:
             # lag is in seconds for a datetime cursor; None (not 0) keeps dlt's plain cursor
             resource.apply_hints(
-                incremental=dlt.sources.incremental(table.cursor, lag=float(lag_s) or None)
+                incremental=dlt.sources.incremental(
+                    cursor_path(table.cursor), lag=float(lag_s) or None
+                )
             )
         in_window[table.name] = 0
         zero_dates[table.name] = {}

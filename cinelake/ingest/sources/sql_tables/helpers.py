@@ -10,6 +10,7 @@ decimal(38,10), unsigned integers, zero dates), so those travel as text and are 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -311,13 +312,19 @@ def connectorx_url(url: str) -> str:
     return sa.engine.make_url(url).set(drivername="mysql").render_as_string(hide_password=False)
 
 
+def cursor_path(column: str) -> str:
+    """dlt's incremental cursor path (a JSONPath) of a column: quoted unless a plain name
+    (`"Modified At"`); also the key of the cursor in the pipeline state."""
+    return column if re.fullmatch(r"[A-Za-z_]\w*", column) else f'"{column}"'
+
+
 def previous_cursors(state: Mapping[str, Any], source: str, plans: Sequence[TablePlan]) -> dict:
     """Each table's cursor value as the pipeline state holds it before a run (None: none)."""
     resources = state.get("sources", {}).get(source, {}).get("resources", {})
     return {
         plan.name: resources.get(plan.name, {})
         .get("incremental", {})
-        .get(plan.cursor or "", {})
+        .get(cursor_path(plan.cursor or ""), {})
         .get("last_value")
         for plan in plans
     }
