@@ -271,6 +271,12 @@ class Settings(BaseSettings):
         description="seconds dbt-spark sleeps per unfinished statement (keep 1)",
         **_env("CINELAKE_DBT_POLL_INTERVAL", section="dbt", reader="dbt"),
     )
+    spark_jars_dir: Path = Field(
+        Path(".venv/share/cinelake/jars"),
+        description="Spark's extra jars (`python -m cinelake.stack.spark_jars` fetches them), "
+        "for the `session` target's class path; relative to the project",
+        **_env("CINELAKE_SPARK_JARS_DIR", section="dbt", reader="dbt"),
+    )
     # -- MySQL shop --------------------------------------------------------------------------
     mysql_host: str = Field(
         LOOPBACK,
