@@ -267,7 +267,7 @@ def test_the_catalog_is_the_metastore_in_the_mysql_service(services):
     site = ROOT / mounts["/opt/spark/conf/hive-site.xml"]
     password_env = "CINELAKE_METASTORE_PASSWORD"
     expected = metastore.hive_site_properties(
-        metastore.jdbc_url("mysql", 3306), "${env.%s}" % password_env
+        metastore.jdbc_url("mysql", 3306), "${env." + password_env + "}"
     )
     assert hive_site(site) == expected
     assert password_env in thrift["environment"]
