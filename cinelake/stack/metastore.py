@@ -43,6 +43,24 @@ SCRIPTS = (
     "upgrade-2.1.0-to-2.2.0.mysql.sql",
     "upgrade-2.2.0-to-2.3.0.mysql.sql",
 )
+# Cinelake's one addition to Hive's scripts: their tables are latin1 (so that utf8mb4 keys do
+# not pass InnoDB's index limit), which turns every character outside Latin-1 in a view's SQL,
+# a comment or a table property (Spark's schema JSON) into '?'. These columns are free text in
+# no index: Unicode, as in Derby. Names and partition values (keys) stay Latin-1.
+_UNICODE = "character set utf8mb4 collate utf8mb4_bin"
+UNICODE_TEXT_SQL = f"""
+alter table TBLS modify VIEW_ORIGINAL_TEXT mediumtext {_UNICODE},
+    modify VIEW_EXPANDED_TEXT mediumtext {_UNICODE};
+alter table TABLE_PARAMS modify PARAM_VALUE mediumtext {_UNICODE};
+alter table SD_PARAMS modify PARAM_VALUE mediumtext {_UNICODE};
+alter table SERDE_PARAMS modify PARAM_VALUE mediumtext {_UNICODE};
+alter table PARTITION_PARAMS modify PARAM_VALUE varchar(4000) {_UNICODE};
+alter table DATABASE_PARAMS modify PARAM_VALUE varchar(4000) {_UNICODE};
+alter table COLUMNS_V2 modify COMMENT varchar(256) {_UNICODE},
+    modify TYPE_NAME mediumtext {_UNICODE};
+alter table PARTITION_KEYS modify PKEY_COMMENT varchar(4000) {_UNICODE};
+alter table DBS modify `DESC` varchar(4000) {_UNICODE};
+"""
 # MariaDB's Connector/J names itself "MariaDB"; DataNucleus and Hive's direct SQL know MySQL.
 JDBC_OPTIONS = "useMysqlMetadata=true"
 HIVE_SITE = "hive-site.xml"
@@ -96,7 +114,8 @@ def write_hive_site(settings: Settings) -> Path:
 
 
 def schema_sql() -> str:
-    """Hive's scripts, read from the pinned release archive, in the order they run."""
+    """Hive's scripts, read from the pinned release archive, in the order they run, with
+    Cinelake's Unicode text columns."""
     archive = spark_jars.jar_dir() / SCRIPTS_ARCHIVE
     if not archive.is_file():
         spark_jars.require()  # the clear error: how to fetch what the pom pins
@@ -113,7 +132,11 @@ def schema_sql() -> str:
     missing = [name for name in SCRIPTS if name not in texts]
     if missing:
         raise ServiceError(f"{archive.name} lacks the metastore scripts {', '.join(missing)}")
-    return "\n".join(texts[name] for name in SCRIPTS)
+    # The addition before the last script, which writes the version: the schema is whole when
+    # it says 2.3.0.
+    return "\n".join(
+        [*(texts[name] for name in SCRIPTS[:-1]), UNICODE_TEXT_SQL, texts[SCRIPTS[-1]]]
+    )
 
 
 @contextlib.contextmanager
