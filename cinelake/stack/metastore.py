@@ -113,6 +113,21 @@ def write_hive_site(settings: Settings) -> Path:
     return path
 
 
+def refuse_derby_leftovers(settings: Settings) -> None:
+    """A home from before the catalog moved to MariaDB: its Derby catalog is not migrated, and
+    the warehouse it described holds table folders that the new catalog does not know, where
+    dbt would build the same tables again (Spark refuses a managed table on a non-empty
+    folder). Nothing in either is lost: silver and gold are rebuilt from bronze, in the lake."""
+    derby = settings.spark_dir / "metastore_db"
+    if derby.exists():
+        warehouse = settings.spark_dir / "warehouse"
+        raise ServiceError(
+            f"{derby} is a Derby catalog of an older Cinelake; the catalog is now in MariaDB. "
+            f"Remove it, {settings.spark_dir / 'derby.log'} and {warehouse} (silver and gold; the "
+            "next `dbt build` registers bronze again and rebuilds them), then `cinelake up`"
+        )
+
+
 def schema_sql() -> str:
     """Hive's scripts, read from the pinned release archive, in the order they run, with
     Cinelake's Unicode text columns."""

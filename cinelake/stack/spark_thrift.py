@@ -92,6 +92,7 @@ def preflight(settings: Settings) -> None:
     N` must not silently keep a server that runs in local mode. And the jars set-up adds."""
     spark_runtime.preflight()
     spark_jars.require()
+    metastore.refuse_derby_leftovers(settings)
     pid = daemon(settings).running_pid()
     if pid is not None and settings.spark_workers > 0 and running_master(pid) != master(settings):
         raise ServiceError(

@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from cinelake.config import load_settings
 from cinelake.stack import mariadb, metastore
+from cinelake.stack.process import ServiceError
 
 
 def test_the_schema_is_hives_scripts_in_order_and_ends_at_the_checked_version():
@@ -44,3 +47,14 @@ def test_hive_site_is_owner_only_and_holds_the_connection(monkeypatch, tmp_path)
     assert properties["javax.jdo.option.ConnectionPassword"] == settings.metastore_password
     assert (tmp_path / "secrets" / "metastore_password").stat().st_mode & 0o777 == 0o600
     assert properties["datanucleus.schema.autoCreateAll"] == "false"
+
+
+def test_a_derby_catalog_of_an_older_cinelake_is_refused_with_the_way_out(monkeypatch, tmp_path):
+    monkeypatch.setenv("CINELAKE_HOME", str(tmp_path))
+    settings = load_settings()
+    metastore.refuse_derby_leftovers(settings)  # a fresh home: nothing to say
+    (settings.spark_dir / "metastore_db").mkdir(parents=True)
+    with pytest.raises(ServiceError) as refused:
+        metastore.refuse_derby_leftovers(settings)
+    message = str(refused.value)
+    assert "Derby catalog" in message and str(settings.spark_dir / "warehouse") in message
