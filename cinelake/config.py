@@ -219,6 +219,16 @@ class Settings(BaseSettings):
         description="memory per executor (cluster mode)",
         **_env("CINELAKE_SPARK_EXECUTOR_MEMORY", section="spark", accepts=MEMORY_WORDS),
     )
+    # The Hive metastore (the catalog of every bronze, silver and gold table) is the database
+    # `metastore` of the local MariaDB, owned by this user (cinelake/stack/metastore.py).
+    metastore_password_value: str = Field(
+        "",
+        description="password of the `metastore` MariaDB user (the Spark catalog's); default a "
+        "random one made on first use in `<home>/secrets/metastore_password`",
+        **_env(
+            "CINELAKE_METASTORE_PASSWORD", secret=True, section="spark", accepts="16+ characters"
+        ),
+    )
     # -- dbt's profile (profiles/profiles.yml reads these through env_var()) -------------------
     dbt_target: str = Field(
         "local",
@@ -260,6 +270,12 @@ class Settings(BaseSettings):
         le=60,
         description="seconds dbt-spark sleeps per unfinished statement (keep 1)",
         **_env("CINELAKE_DBT_POLL_INTERVAL", section="dbt", reader="dbt"),
+    )
+    spark_jars_dir: Path = Field(
+        Path(".venv/share/cinelake/jars"),
+        description="Spark's extra jars (`python -m cinelake.stack.spark_jars` fetches them), "
+        "for the `session` target's class path; relative to the project",
+        **_env("CINELAKE_SPARK_JARS_DIR", section="dbt", reader="dbt"),
     )
     # -- MySQL shop --------------------------------------------------------------------------
     mysql_host: str = Field(
@@ -488,6 +504,16 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("metastore_password_value")
+    @classmethod
+    def _metastore_password(cls, value: str) -> str:
+        # It goes into SQL and XML text: no quote, no backslash, no markup.
+        if value and not re.match(r"^[\w.+/=:@-]{16,}$", value):
+            raise ValueError(
+                "must be 16 or more characters from letters, digits and _ . + / = : @ -"
+            )
+        return value
+
     @model_validator(mode="after")
     def _defaults_under_home(self) -> Settings:
         # Frozen, so the defaults that depend on `home` are set once, here.
@@ -533,7 +559,17 @@ class Settings(BaseSettings):
         `<home>/secrets/pii_salt` (owner-only), made on first use so no salt is a default."""
         if self.pii_salt_value:
             return self.pii_salt_value
-        path = self.home / "secrets" / "pii_salt"
+        return self._home_secret("pii_salt")
+
+    @property
+    def metastore_password(self) -> str:
+        """Password of the metastore's MariaDB user: CINELAKE_METASTORE_PASSWORD, else a random
+        one kept in `<home>/secrets/metastore_password` (owner-only), made on first use."""
+        return self.metastore_password_value or self._home_secret("metastore_password")
+
+    def _home_secret(self, name: str) -> str:
+        """A random secret kept in `<home>/secrets/<name>` (owner-only), made on first use."""
+        path = self.home / "secrets" / name
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             try:
@@ -552,9 +588,10 @@ class Settings(BaseSettings):
             for name, info in type(self).model_fields.items()
             if (info.json_schema_extra or {}).get("secret") and getattr(self, name)
         ]
-        salt_file = self.home / "secrets" / "pii_salt"
-        if salt_file.is_file():
-            values.append(salt_file.read_text().strip())
+        for name in ("pii_salt", "metastore_password"):
+            secret_file = self.home / "secrets" / name
+            if secret_file.is_file():
+                values.append(secret_file.read_text().strip())
         values.append(self.mysql_etl_password)  # inside shop_url, quoted
         values.append(quote_plus(self.mysql_etl_password))
         return [v for v in dict.fromkeys(values) if len(v) >= 4]
@@ -575,7 +612,7 @@ class Settings(BaseSettings):
 
     @property
     def spark_dir(self) -> Path:
-        """Warehouse, Derby metastore and the JVM's working directory."""
+        """Warehouse, Spark's conf dir (hive-site.xml) and the JVMs' working directory."""
         return self.home / "spark"
 
     @property

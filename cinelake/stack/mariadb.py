@@ -4,7 +4,8 @@ It runs from Debian's `mariadb-server` binaries with its own data directory unde
 `$CINELAKE_HOME/mariadb`, listening on 127.0.0.1 only. `root` has no password and is reachable
 only through the Unix socket by the OS user who started it (socket authentication); the
 project creates the `shop` database, an owner user (read-write, used by the demo data) and a
-read-only `etl` user (used by ingestion), with passwords from the environment.
+read-only `etl` user (used by ingestion), with passwords from the environment, and the `metastore`
+database of Spark's catalog with its own owner (cinelake/stack/metastore.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 from cinelake.config import LOOPBACK, Settings, load_settings, process_environment
+from cinelake.stack import metastore
 from cinelake.stack.process import Daemon, ServiceError, ensure_port_free
 
 NAME = "mariadb"
@@ -145,23 +147,30 @@ def _quote(value: str) -> str:
 
 
 def bootstrap_sql(settings: Settings) -> str:
-    """Idempotent: the database, the owner and the read-only etl user, passwords from env."""
+    """Idempotent: the shop database, its owner and the read-only etl user; the metastore
+    database (Spark's catalog) and its owner, who may touch nothing else. Passwords from the
+    settings."""
     db = settings.mysql_database
     statements = [
-        f"create database if not exists `{db}` character set utf8mb4 collate utf8mb4_unicode_ci;"
+        f"create database if not exists `{db}` character set utf8mb4 collate utf8mb4_unicode_ci;",
+        # latin1 as Hive's scripts declare their tables: utf8mb4 keys would pass InnoDB's
+        # 3072-byte index limit on Hive's 767-character names (cinelake/stack/metastore.py).
+        f"create database if not exists `{metastore.DATABASE}` character set latin1 "
+        "collate latin1_bin;",
     ]
     users = [
-        (settings.mysql_owner_user, settings.mysql_owner_password, "all privileges"),
-        (settings.mysql_etl_user, settings.mysql_etl_password, "select, show view"),
+        (settings.mysql_owner_user, settings.mysql_owner_password, "all privileges", db),
+        (settings.mysql_etl_user, settings.mysql_etl_password, "select, show view", db),
+        (metastore.USER, settings.metastore_password, "all privileges", metastore.DATABASE),
     ]
-    for user, password, privileges in users:
+    for user, password, privileges, database in users:
         for host in ("localhost", LOOPBACK):
             account = f"{_quote(user)}@{_quote(host)}"
             statements += [
                 f"create user if not exists {account} identified by {_quote(password)};",
                 # so that a password changed in the environment takes effect on the next `up`
                 f"alter user {account} identified by {_quote(password)};",
-                f"grant {privileges} on `{db}`.* to {account};",
+                f"grant {privileges} on `{database}`.* to {account};",
             ]
     return "\n".join(statements) + "\n"
 
@@ -180,4 +189,5 @@ def start(settings: Settings) -> tuple[int, bool]:
         # It makes its socket world-writable whatever the umask; only its owner may use it.
         settings.mysql_socket.chmod(0o700)
     run_sql_as_root(settings, bootstrap_sql(settings))
+    metastore.ensure_schema(settings)  # Hive's schema, on the first start only
     return pid, started

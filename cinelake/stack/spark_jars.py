@@ -10,6 +10,8 @@ What and why (the list is `spark-jars.pom.xml`, next to this file):
   that owned the connection.
 - `hadoop-aws` and the AWS SDK bundle: Spark itself reads and writes an `s3a://` lake.
 - `mariadb-java-client`: the JDBC driver of the Hive metastore database.
+- `hive-standalone-metastore` (`-bin.tar.gz`, not on any class path): Hive's official MySQL
+  scripts of the metastore schema (cinelake/stack/metastore.py).
 
 How. `python -m cinelake.stack.spark_jars` runs `mvn dependency:copy-dependencies` on the pom
 (Maven checks the checksums and applies the user's settings.xml) into a temporary folder next
@@ -47,15 +49,23 @@ def pom_sha256(pom: Path = POM) -> str:
     return hashlib.sha256(pom.read_bytes()).hexdigest()
 
 
-def expected_jars(pom: Path = POM) -> list[str]:
-    """File names Maven writes for the pom's dependencies: artifactId-version.jar."""
+def expected_files(pom: Path = POM) -> list[str]:
+    """File names Maven writes for the pom's dependencies: artifactId-version[-classifier].type
+    (the jars, and the Hive metastore's schema scripts as a tar.gz)."""
     root = ET.parse(pom).getroot()
     names = []
     for dep in root.findall("m:dependencies/m:dependency", _NS):
         artifact = dep.findtext("m:artifactId", namespaces=_NS)
         version = dep.findtext("m:version", namespaces=_NS)
-        names.append(f"{artifact}-{version}.jar")
+        classifier = dep.findtext("m:classifier", namespaces=_NS)
+        kind = dep.findtext("m:type", default="jar", namespaces=_NS)
+        names.append(f"{artifact}-{version}{'-' + classifier if classifier else ''}.{kind}")
     return names
+
+
+def expected_jars(pom: Path = POM) -> list[str]:
+    """The class path's part of the pom: its jars."""
+    return [name for name in expected_files(pom) if name.endswith(".jar")]
 
 
 def is_installed(dest: Path | None = None, pom: Path = POM) -> bool:
@@ -64,7 +74,7 @@ def is_installed(dest: Path | None = None, pom: Path = POM) -> bool:
     return (
         stamp.is_file()
         and stamp.read_text().strip() == pom_sha256(pom)
-        and all((dest / name).is_file() for name in expected_jars(pom))
+        and all((dest / name).is_file() for name in expected_files(pom))
     )
 
 
@@ -72,7 +82,7 @@ def require() -> list[Path]:
     """The installed jars, or one clear error saying how to install them."""
     dest = jar_dir()
     if not is_installed(dest):
-        missing = [name for name in expected_jars() if not (dest / name).is_file()]
+        missing = [name for name in expected_files() if not (dest / name).is_file()]
         what = f"{', '.join(missing)} missing" if missing else "out of date with the pinned list"
         raise ServiceError(
             f"Spark's extra jars are {what} in {dest} (Delta Lake, Hive, S3, MariaDB JDBC); "
@@ -116,7 +126,7 @@ def install(dest: Path | None = None, pom: Path = POM, fetch=maven_fetch) -> Pat
     staging = Path(tempfile.mkdtemp(prefix=".jars-", dir=dest.parent))
     try:
         fetch(pom, staging)
-        missing = [name for name in expected_jars(pom) if not (staging / name).is_file()]
+        missing = [name for name in expected_files(pom) if not (staging / name).is_file()]
         if missing:
             raise ServiceError(f"Maven did not write {', '.join(missing)}")
         (staging / STAMP).write_text(pom_sha256(pom) + "\n")

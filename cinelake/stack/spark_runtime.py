@@ -28,6 +28,11 @@ def spark_bin(name: str) -> str:
     return str(spark_home() / "bin" / name)
 
 
+def conf_dir(settings: Settings) -> Path:
+    """SPARK_CONF_DIR of the JVMs we start; the `session` dbt target puts it on its class path."""
+    return settings.spark_dir / "conf"
+
+
 def spark_env(settings: Settings) -> dict[str, str]:
     """Environment of every Spark JVM we start: our Java, our conf dir, loopback only, and
     the PII salt."""
@@ -37,7 +42,8 @@ def spark_env(settings: Settings) -> dict[str, str]:
         "SPARK_HOME": str(spark_home()),
         "JAVA_HOME": str(Path(java).resolve().parent.parent),
         "SPARK_LOCAL_IP": LOOPBACK,  # also binds the web UIs to loopback
-        "SPARK_CONF_DIR": str(settings.spark_dir / "conf"),  # ignore any user-wide conf
+        # Ours only, no user-wide conf: it holds hive-site.xml (cinelake/stack/metastore.py).
+        "SPARK_CONF_DIR": str(conf_dir(settings)),
         # SQL reads the salt by name at run time (macros/utils/pii_salt_sql.sql), in the driver or
         # in executors, which inherit their worker's environment: in no command line, conf,
         # SQL text or log.

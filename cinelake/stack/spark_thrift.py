@@ -1,7 +1,8 @@
 """The local Spark Thrift server, launched from the jars of the pip `pyspark` wheel.
 
-One JVM owns the Derby metastore under `$CINELAKE_HOME/spark`, so every SQL statement of the
-project (dbt, bronze registration, tests) goes through this server over Thrift.
+Its catalog is the Hive metastore in MariaDB (cinelake/stack/metastore.py), which other Spark
+JVMs (the `session` dbt target, a pyspark shell) share; its warehouse is under
+`$CINELAKE_HOME/spark`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import contextlib
 from pathlib import Path
 
 from cinelake.config import LOOPBACK, Settings
-from cinelake.stack import spark_cluster, spark_jars, spark_runtime
+from cinelake.stack import metastore, spark_cluster, spark_jars, spark_runtime
 from cinelake.stack.process import Daemon, ServiceError, ensure_port_free, port_open
 
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
@@ -33,12 +34,10 @@ def master(settings: Settings) -> str:
 def submit_command(settings: Settings) -> list[str]:
     """The spark-submit command line of the Thrift server: the fixed properties from
     SPARK_DEFAULTS, this stack's own values as --conf."""
-    spark_dir = settings.spark_dir
-    metastore_url = f"jdbc:derby:;databaseName={spark_dir / 'metastore_db'};create=true"
+    # The metastore's connection is not here but in hive-site.xml (metastore.write_hive_site),
+    # which the JVM finds in its SPARK_CONF_DIR: the password stays off the command line.
     confs = {
-        "spark.sql.warehouse.dir": str(spark_dir / "warehouse"),
-        "spark.hadoop.javax.jdo.option.ConnectionURL": metastore_url,
-        "spark.driver.extraJavaOptions": f"-Dderby.system.home={spark_dir}",
+        "spark.sql.warehouse.dir": str(settings.spark_dir / "warehouse"),
         "spark.driver.host": LOOPBACK,
         "spark.driver.bindAddress": LOOPBACK,
         "spark.ui.port": str(settings.spark_ui_port),
@@ -93,6 +92,7 @@ def preflight(settings: Settings) -> None:
     N` must not silently keep a server that runs in local mode. And the jars set-up adds."""
     spark_runtime.preflight()
     spark_jars.require()
+    metastore.refuse_derby_leftovers(settings)
     pid = daemon(settings).running_pid()
     if pid is not None and settings.spark_workers > 0 and running_master(pid) != master(settings):
         raise ServiceError(
@@ -125,6 +125,7 @@ def start(settings: Settings) -> tuple[int, bool]:
         return pid, False
     ensure_port_free(settings.thrift_port, "the Spark Thrift server", "CINELAKE_THRIFT_PORT")
     settings.spark_dir.mkdir(parents=True, exist_ok=True)
+    metastore.write_hive_site(settings)
     env = spark_runtime.spark_env(settings)
     pid = proc.start(submit_command(settings), cwd=settings.spark_dir, env=env)
     proc.wait_ready(pid, lambda: select_one(settings.thrift_port), settings.start_timeout_s)

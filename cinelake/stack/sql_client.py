@@ -1,8 +1,8 @@
 """`cinelake sql`: one statement through the Spark Thrift server, printed as a table or CSV.
 
-The server is the one way into the catalog (its embedded metastore admits one JVM), so this is
-what a terminal user runs instead of a SQL shell. A Spark error is shown as its first line
-(the message), not the Java stack behind it.
+The server is the quick way into the catalog (no JVM to start), so this is what a terminal
+user runs instead of a SQL shell. A Spark error is shown as its first line (the message), not
+the Java stack behind it.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pyspark
@@ -18,7 +19,7 @@ import pytest
 import yaml
 
 from cinelake.config import load_settings
-from cinelake.stack import spark_jars, spark_thrift
+from cinelake.stack import metastore, spark_jars, spark_thrift
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -249,3 +250,47 @@ def test_the_pii_salt_goes_to_the_spark_jvms_only(services):
     for name in has_salt:
         assert "CINELAKE_PII_SALT" not in " ".join(map(str, services[name]["command"])), name
     assert "salt" not in spark_thrift.SPARK_DEFAULTS.read_text().lower()
+
+
+def hive_site(path: Path) -> dict[str, str]:
+    root = ET.parse(path).getroot()
+    return {p.findtext("name"): p.findtext("value") for p in root.iter("property")}
+
+
+def test_the_catalog_is_the_metastore_in_the_mysql_service(services):
+    """spark-thrift finds the metastore in the hive-site.xml mounted in its conf dir: the same
+    properties `cinelake up` writes, pointed at the `mysql` service, the password read from the
+    JVM's environment; the database and its user are made at MariaDB's first start, the schema
+    by the one-shot running the code `cinelake up` runs, before the Thrift server starts."""
+    thrift = services["spark-thrift"]
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in thrift["volumes"]}
+    site = ROOT / mounts["/opt/spark/conf/hive-site.xml"]
+    password_env = "CINELAKE_METASTORE_PASSWORD"
+    expected = metastore.hive_site_properties(
+        metastore.jdbc_url("mysql", 3306), "${env." + password_env + "}"
+    )
+    assert hive_site(site) == expected
+    assert password_env in thrift["environment"]
+    assert not any("jdo" in key or "derby" in key for key in confs(thrift["command"]))
+    init = services["mysql"]["volumes"]
+    script = next(v.split(":")[0] for v in init if "metastore" in v)
+    text = (ROOT / script).read_text()
+    assert f"create database if not exists {metastore.DATABASE}" in text
+    assert f"'{metastore.USER}'@'%'" in text and password_env in text
+    schema = services["metastore-schema"]
+    assert schema["command"] == ["python", "-m", "cinelake.stack.metastore"]
+    assert schema["environment"]["CINELAKE_MYSQL_HOST"] == "mysql"
+    assert thrift["depends_on"]["metastore-schema"] == {
+        "condition": "service_completed_successfully"
+    }
+
+
+def test_the_metastore_password_goes_where_it_is_used_only(services):
+    has_password = {
+        name
+        for name, service in services.items()
+        if "CINELAKE_METASTORE_PASSWORD" in (service.get("environment") or {})
+    }
+    assert has_password == {"mysql", "metastore-schema", "spark-thrift"}
+    for name in has_password:
+        assert "CINELAKE_METASTORE_PASSWORD" not in " ".join(map(str, services[name]["command"]))

@@ -14,7 +14,7 @@ from cinelake.stack.process import ServiceError
 def fake_maven(calls: list[str], skip: str | None = None):
     def fetch(pom, into):
         calls.append(pom.name)
-        for name in spark_jars.expected_jars(pom):
+        for name in spark_jars.expected_files(pom):
             if name != skip:
                 (into / name).write_bytes(b"jar " + name.encode())
 
