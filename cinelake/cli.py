@@ -174,6 +174,24 @@ def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ops(settings: Settings, args: argparse.Namespace) -> int:
+    from cinelake.ops import store
+
+    if args.action == "record":
+        recorded = store.record(settings)
+        with_cost = sum(1 for row in recorded if row["spark_jobs"])
+        print(
+            f"ops: recorded {len(recorded)} nodes of the last dbt build ({with_cost} ran "
+            "Spark jobs) into ops.dbt_node_runs and ops.dbt_node_costs"
+        )
+    elif args.action == "costliest":
+        store.print_costliest(store.costliest(settings))
+    else:
+        for path in store.write_pictures(settings):
+            print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cinelake",
@@ -273,6 +291,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="default: CINELAKE_DOCS_PORT or 8580",
     )
     docs.set_defaults(func=cmd_docs)
+    ops = commands.add_parser(
+        "ops",
+        help="the run history of dbt builds: record the last one, show its costliest nodes, "
+        "draw the docs overview pictures",
+        description="record (after dbt build): table statistics of the tables built, the "
+        "run results and the Spark cost of every node into ops.dbt_node_runs and "
+        "ops.dbt_node_costs; costliest: those of the newest "
+        "recorded build; pictures (after dbt docs generate): the star schema and pipeline "
+        "health SVGs of the docs overview, into dbt's target folder.",
+    )
+    ops.add_argument("action", choices=("record", "costliest", "pictures"))
+    ops.set_defaults(func=cmd_ops)
     return parser
 
 
