@@ -187,8 +187,8 @@ def cmd_ops(settings: Settings, args: argparse.Namespace) -> int:
     elif args.action == "costliest":
         store.print_costliest(store.costliest(settings))
     else:
-        for path in store.write_pictures(settings):
-            print(f"wrote {path}")
+        for what in store.complete_docs(settings):
+            print(f"ops: wrote {what}")
     return 0
 
 
@@ -294,14 +294,15 @@ def build_parser() -> argparse.ArgumentParser:
     ops = commands.add_parser(
         "ops",
         help="the run history of dbt builds: record the last one, show its costliest nodes, "
-        "draw the docs overview pictures",
-        description="record (after dbt build): table statistics of the tables built, the "
+        "complete the docs site (row counts, overview pictures)",
+        description="record (after dbt build): the row counts of the tables built, the "
         "run results and the Spark cost of every node into ops.dbt_node_runs and "
         "ops.dbt_node_costs; costliest: those of the newest "
-        "recorded build; pictures (after dbt docs generate): the star schema and pipeline "
-        "health SVGs of the docs overview, into dbt's target folder.",
+        "recorded build; docs (after dbt docs generate): the row counts of the tables into "
+        "catalog.json and the star schema and pipeline health SVGs of the docs overview, into "
+        "dbt's target folder.",
     )
-    ops.add_argument("action", choices=("record", "costliest", "pictures"))
+    ops.add_argument("action", choices=("record", "costliest", "docs"))
     ops.set_defaults(func=cmd_ops)
     return parser
 

@@ -28,7 +28,7 @@ dbt build || build_status=$?
 cinelake ops record
 [ "$build_status" -ne 0 ] && exit "$build_status"
 dbt docs generate
-cinelake ops pictures  # the docs overview's star schema and pipeline health, from this build
+cinelake ops docs  # row counts into the catalog; the overview's star schema and pipeline health
 # The data-health gate: a source table that set aside (rejected + quarantined) more than
 # CINELAKE_REJECT_RATE_MAX of the day's rows fails the job and alerts, after the build.
 quality_status=0

@@ -1,11 +1,14 @@
-"""`cinelake ops record` and `cinelake ops pictures`: the run history of dbt builds, kept in Spark.
+"""`cinelake ops record` and `cinelake ops docs`: the run history of dbt builds, kept in Spark.
 
-After `dbt build`, `record` reads dbt's run results, computes the table statistics of every
-table the build wrote (so that the docs catalog shows real row counts), collects the Spark
-cost of each node from the Thrift server's REST API, and merges both into the Delta tables
-`ops.dbt_node_runs` and `ops.dbt_node_costs` (created by dbt's on-run-start hook
-`create_ops_tables`), keyed by (invocation, node): recording the same build twice changes
-nothing. `pictures` writes the docs overview's SVGs into dbt's target folder.
+After `dbt build`, `record` reads dbt's run results, counts the rows of every table the build
+wrote, collects the Spark cost of each node from the Thrift server's REST API, and merges both
+into the Delta tables `ops.dbt_node_runs` and `ops.dbt_node_costs` (created by dbt's
+on-run-start hook `create_ops_tables`), keyed by (invocation, node): recording the same build
+twice changes nothing.
+
+After `dbt docs generate`, `docs` completes the site: the row counts into catalog.json (dbt-spark
+takes them from table statistics, which Delta tables do not have and Parquet tables only after
+an ANALYZE: without this the catalog shows no or zero rows), and the overview's SVGs.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from cinelake.config import Settings
 from cinelake.errors import CinelakeError
@@ -26,7 +29,6 @@ log = logging.getLogger(__name__)
 RUNS, COSTS = "ops.dbt_node_runs", "ops.dbt_node_costs"
 STAR_SCHEMA_SVG, PIPELINE_HEALTH_SVG = "overview_star_schema.svg", "overview_pipeline_health.svg"
 TABLE_MATERIALIZATIONS = ("table", "incremental", "seed")
-STATISTICS = re.compile(r"(\d+) bytes(?:, (\d+) rows)?")
 HEALTH_MART = "gold.ops_data_quality_daily"
 BUILDS_SHOWN = 12
 SLACK = dt.timedelta(seconds=5)  # Spark's and dbt's clocks are the same host's; a margin
@@ -57,16 +59,10 @@ def merge_statement(table: str, rows: Sequence[dict]) -> str:
     )
 
 
-def table_rows(settings: Settings, relation: str) -> int | None:
-    """Compute the statistics of a table (dbt's catalog reads them) and return its row count."""
-    sql_client.run(settings, f"analyze table {relation} compute statistics")
-    _, rows = sql_client.run(settings, f"describe table extended {relation}")
-    for name, value, *_ in rows:
-        if (name or "").strip() == "Statistics":
-            match = STATISTICS.search(value or "")
-            if match and match.group(2) is not None:
-                return int(match.group(2))
-    return None
+def table_rows(settings: Settings, relation: str) -> int:
+    """Rows of a table (Delta answers from its log's file statistics, Parquet from footers)."""
+    _, rows = sql_client.run(settings, f"select count(*) from {relation}")
+    return int(rows[0][0])
 
 
 def record(settings: Settings) -> list[dict]:
@@ -154,19 +150,57 @@ def _as_datetime(value: object) -> dt.datetime:
     return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
 
 
-def write_pictures(settings: Settings) -> list[str]:
-    """The overview SVGs, into dbt's target folder (served by `cinelake docs`)."""
-    target = settings.dbt_target_path
+def latest_table_rows(settings: Settings) -> dict[str, int]:
+    """node id -> rows of its table at the newest recorded build that built it."""
+    _, rows = sql_client.run(
+        settings,
+        "select node_id, max_by(table_rows, invocation_started_at)"
+        f" from {RUNS} where table_rows is not null group by node_id",
+    )
+    return {node_id: int(count) for node_id, count in rows}
+
+
+def with_row_counts(catalog: dict, counts: dict[str, int]) -> int:
+    """Set the `rows` statistic of every catalog node with a recorded count; how many."""
+    done = 0
+    for node_id, entry in catalog.get("nodes", {}).items():
+        if node_id in counts:
+            entry.setdefault("stats", {})["rows"] = {
+                "id": "rows",
+                "label": "Rows",
+                "value": counts[node_id],
+                "include": True,
+                "description": "Rows after the last recorded build (cinelake ops record)",
+            }
+            entry["stats"]["has_stats"] = {
+                "id": "has_stats", "label": "Has Stats?", "value": True,
+                "include": False, "description": "Indicates whether there are statistics",
+            }  # fmt: skip
+            done += 1
+    return done
+
+
+def _read_json(path: Path) -> dict:
     try:
-        manifest = json.loads((target / "manifest.json").read_text())
+        return json.loads(path.read_text())
     except (OSError, ValueError) as exc:
-        raise CinelakeError(
-            f"no dbt manifest in {target} ({exc}): run `dbt docs generate`"
-        ) from None
+        raise CinelakeError(f"cannot read {path} ({exc}): run `dbt docs generate`") from None
+
+
+def complete_docs(settings: Settings) -> list[str]:
+    """Row counts into catalog.json and the overview SVGs, in dbt's target folder (what
+    `cinelake docs` serves)."""
+    target = settings.dbt_target_path
+    manifest = _read_json(target / "manifest.json")
+    catalog = _read_json(target / "catalog.json")
+    counted = with_row_counts(catalog, latest_table_rows(settings))
+    (target / "catalog.json").write_text(json.dumps(catalog))
     written = {
         STAR_SCHEMA_SVG: pictures.star_schema_svg(manifest),
         PIPELINE_HEALTH_SVG: pictures.pipeline_health_svg(*health_inputs(settings)),
     }
     for name, svg in written.items():
         (target / name).write_text(svg)
-    return [str(target / name) for name in written]
+    return [f"row counts of {counted} tables into {target / 'catalog.json'}"] + [
+        f"{target / name}" for name in written
+    ]

@@ -2,8 +2,8 @@
 
 That is 127.0.0.1 by default; docker-compose.yml sets 0.0.0.0 so that the published port reaches
 the server inside its container. Only the files the site loads are served (index.html, which
-fetches manifest.json and catalog.json, and the overview's pictures that `cinelake ops
-pictures` draws): dbt's target path also holds compiled and run SQL, run_results.json and more,
+fetches manifest.json and catalog.json, and the overview's pictures that `cinelake ops docs`
+draws): dbt's target path also holds compiled and run SQL, run_results.json and more,
 which are not for a web page; every other path is a 404.
 """
 

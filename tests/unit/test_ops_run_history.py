@@ -86,3 +86,15 @@ def test_merge_statement_is_keyed_and_quotes_values():
     assert "timestamp'2026-01-02 03:04:05.000000'" in sql
     assert "on t.invocation_id = s.invocation_id and t.node_id = s.node_id" in sql
     assert "when matched then update set * when not matched then insert *" in sql
+
+
+def test_row_counts_go_into_the_catalog_as_the_rows_statistic():
+    catalog = {"nodes": {
+        "model.cinelake.dim_title": {"stats": {"bytes": {"id": "bytes", "value": 10}}},
+        "model.cinelake.stg_view": {"stats": {}},
+    }}  # fmt: skip
+    assert store.with_row_counts(catalog, {"model.cinelake.dim_title": 1234}) == 1
+    stats = catalog["nodes"]["model.cinelake.dim_title"]["stats"]
+    assert stats["rows"]["value"] == 1234 and stats["rows"]["include"] is True
+    assert stats["bytes"]["value"] == 10  # the other statistics stay
+    assert "rows" not in catalog["nodes"]["model.cinelake.stg_view"]["stats"]
