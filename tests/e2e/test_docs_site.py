@@ -198,3 +198,33 @@ return [img.naturalWidth, img.naturalHeight, inked / (px.length / 4)];
     load_days = stack.thrift_rows("select distinct load_date from gold.ops_data_quality_daily")
     assert all(f"{day.isoformat() if hasattr(day, 'isoformat') else day} landed:" in health
                for (day,) in load_days)  # fmt: skip
+
+
+def test_the_ops_tables_hold_every_node_of_the_last_build(stack, pipeline):
+    """The run history of the main job: every node of its build with its Spark cost, once;
+    the job's output ends with the ten costliest nodes."""
+    [(invocation, nodes)] = stack.thrift_rows(
+        "select invocation_id, count(*) from ops.dbt_node_runs group by invocation_id "
+        "order by max(invocation_started_at) desc limit 1"
+    )
+    built = dict(stack.thrift_rows(
+        "select r.node_id, c.executor_run_time_ms from ops.dbt_node_runs r "
+        "join ops.dbt_node_costs c using (invocation_id, node_id) "
+        f"where r.invocation_id = '{invocation}' and r.resource_type = 'model' "
+        "and r.materialized in ('table', 'incremental')"
+    ))  # fmt: skip
+    assert nodes > 300  # models, seeds, data and unit tests
+    assert "model.cinelake.fct_viewing_sessions" in built
+    assert all(ms > 0 for ms in built.values()), built  # every table cost Spark something
+    [(rows,)] = stack.thrift_rows(
+        "select table_rows from ops.dbt_node_runs where node_id = "
+        f"'model.cinelake.dim_title' and invocation_id = '{invocation}'"
+    )
+    assert rows == stack.thrift_rows("select count(*) from gold.dim_title")[0][0]
+    [(costs,)] = stack.thrift_rows(
+        f"select count(*) from ops.dbt_node_costs where invocation_id = '{invocation}'"
+    )
+    assert costs == nodes  # one cost row per node, none twice
+    tail = pipeline.stdout.strip().splitlines()[-12:]
+    assert tail[0] == "The 10 costliest dbt nodes of this build (Spark executor time):", tail
+    assert all(line.split()[-1].startswith(("model.", "test.", "seed.")) for line in tail[2:])

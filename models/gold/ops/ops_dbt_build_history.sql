@@ -63,7 +63,7 @@ build_ingestions as (
         ) as recency
     from builds
     inner join ingestions
-        on ingestions.ingestion_finished_at <= builds.build_started_at
+        on builds.build_started_at >= ingestions.ingestion_finished_at
 ),
 
 day_health as (
