@@ -222,7 +222,7 @@ def pipeline_health_svg(days: Sequence[DayRows], builds: Sequence[BuildSeconds])
             SET_ASIDE_COLOURS,
         ),
         (
-            "Seconds per dbt build, by layer (latest builds)",
+            "Node seconds per dbt build by layer (summed over nodes, latest builds)",
             [s.strftime("%m-%d %H:%M") for s in starts],
             [
                 {

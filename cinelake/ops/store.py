@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,7 +24,6 @@ from cinelake.errors import CinelakeError
 from cinelake.ops import pictures, run_history, spark_cost
 from cinelake.stack import sql_client
 
-log = logging.getLogger(__name__)
 RUNS, COSTS = "ops.dbt_node_runs", "ops.dbt_node_costs"
 STAR_SCHEMA_SVG, PIPELINE_HEALTH_SVG = "overview_star_schema.svg", "overview_pipeline_health.svg"
 TABLE_MATERIALIZATIONS = ("table", "incremental", "seed")
@@ -90,7 +88,6 @@ def record(settings: Settings) -> list[dict]:
         for run in runs
     ]  # fmt: skip
     sql_client.run(settings, merge_statement(COSTS, cost_rows))
-    log.info("recorded %d nodes of dbt invocation %s", len(run_rows), invocation)
     return sorted(cost_rows, key=lambda r: -r["executor_run_time_ms"])
 
 
@@ -138,7 +135,10 @@ def health_inputs(
         f" order by invocation_started_at desc limit {BUILDS_SHOWN}) l"
         " on r.invocation_id = l.invocation_id group by 1, 2",
     )
-    days = [pictures.DayRows(d, int(a), int(b), int(c)) for d, a, b, c in day_rows]
+    days = [  # the Thrift server answers dates and timestamps as text
+        pictures.DayRows(dt.date.fromisoformat(str(day)), int(landed), int(rejected), int(held))
+        for day, landed, rejected, held in day_rows
+    ]
     builds = [
         pictures.BuildSeconds(_as_datetime(start), layer, float(seconds))
         for start, layer, seconds in build_rows
