@@ -1,5 +1,5 @@
 {#-
-    Registers every source table of schema `bronze` (read from the graph, so wherever its YAML
+    Registers every source table of schema bronze (read from the graph, so wherever its YAML
     is: models/silver/<source>/_<source>__sources.yml) as an external Parquet table over
     <lake>/bronze/<source>/<table>, partitioned by the year/month/day directories of the load date.
     Runs on-run-start (dbt_project.yml), so every build sees the partitions landed since the

@@ -1,6 +1,6 @@
 {#-
     The run history of dbt builds, created before every run (on-run-start) so that the ops
-    models can read it from the first build on. `cinelake ops record` fills it after each
+    models can read it from the first build on. cinelake ops record fills it after each
     build: one row per (invocation, node) in dbt_node_runs (status, seconds, rows of the
     table built) and in dbt_node_costs (what Spark did for the node). Delta, so that a record
     is one MERGE commit and recording a build twice changes nothing.

@@ -1,7 +1,7 @@
 {#-
     Run history per dbt invocation and node: status, seconds, rows of the table built, and
     what Spark did for it (executor time, rows read and written, shuffle, spill). A view over
-    the run history that `cinelake ops record` writes after each build, so the build just
+    the run history that cinelake ops record writes after each build, so the build just
     recorded shows without another build.
 -#}
 {{ config(materialized='view') }}

@@ -1,5 +1,5 @@
 {#-
-    One row per node per dbt invocation: what Spark did for it, as `cinelake ops record`
+    One row per node per dbt invocation: what Spark did for it, as cinelake ops record
     collected it from the REST API of the Thrift server. A view, like stg_dbt__node_runs.
 -#}
 {{ config(materialized='view') }}

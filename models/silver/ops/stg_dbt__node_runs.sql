@@ -1,5 +1,5 @@
 {#-
-    One row per node per dbt invocation, as `cinelake ops record` wrote it. A view: the
+    One row per node per dbt invocation, as cinelake ops record wrote it. A view: the
     record is written after the build, and the run history must show the build just done.
 -#}
 {{ config(materialized='view') }}
