@@ -15,6 +15,8 @@ from pathlib import Path
 from cinelake.errors import CinelakeError
 
 LAYERS = ("silver", "gold")
+# dbt commands that run nodes; `docs generate` and `compile` also write run_results.json
+BUILD_COMMANDS = ("build", "run", "test", "seed", "snapshot")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,12 @@ def _layer(node: dict) -> str:
 
 def node_runs(run_results: dict, manifest: dict) -> list[NodeRun]:
     """The nodes of one invocation; its start is the first node's start (or generated_at)."""
+    command = (run_results.get("args") or {}).get("which")
+    if command not in BUILD_COMMANDS:
+        raise CinelakeError(
+            f"dbt's last run results are of `dbt {command}`, not of a build: record right "
+            "after `dbt build` (scripts/pipeline.sh does)"
+        )
     invocation_id = run_results["metadata"]["invocation_id"]
     nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
     rows = []

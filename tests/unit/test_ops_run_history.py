@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from cinelake.errors import CinelakeError
 from cinelake.ops import run_history, spark_cost, store
 
 MANIFEST = {
@@ -21,6 +24,7 @@ MANIFEST = {
 }  # fmt: skip
 RUN_RESULTS = {
     "metadata": {"invocation_id": "inv-1", "generated_at": "2026-11-23T02:00:00Z"},
+    "args": {"which": "build"},
     "results": [
         {"unique_id": "model.cinelake.dim_title", "status": "success", "execution_time": 4.5,
          "adapter_response": {"_message": "OK"}, "failures": None,
@@ -44,6 +48,11 @@ def test_node_runs_keep_status_timing_layer_and_relation():
     assert model.rows_affected is None  # dbt-spark gives no count
     assert (test.layer, test.relation, test.failures) == ("tests", None, 3)
     assert model.invocation_started_at == test.invocation_started_at == start
+
+
+def test_the_results_of_docs_generate_are_not_a_build():
+    with pytest.raises(CinelakeError, match="not of a build"):
+        run_history.node_runs({**RUN_RESULTS, "args": {"which": "generate"}}, MANIFEST)
 
 
 def job(node: str | None, submitted: str, stages: list[int]) -> dict:

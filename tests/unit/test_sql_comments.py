@@ -51,6 +51,5 @@ def test_jinja_comments_pair_their_quotes_on_every_line():
         for path in sql_files()
         for number, line in unpaired_quote_lines(path.read_text())
     ]
-    assert not offenders, "a lone quote or a backtick in a Jinja comment (see this test's docstring):\n" + (
-        "\n".join(offenders)
-    )
+    why = "a lone quote or a backtick in a Jinja comment (see this test's docstring)"
+    assert not offenders, why + ":\n" + "\n".join(offenders)
