@@ -249,4 +249,5 @@ def test_the_ops_tables_hold_every_node_of_the_last_build(stack, pipeline):
     assert costs == nodes  # one cost row per node, none twice
     tail = pipeline.stdout.strip().splitlines()[-12:]
     assert tail[0] == "The 10 costliest dbt nodes of this build (Spark executor time):", tail
-    assert all(line.split()[-1].startswith(("model.", "test.", "seed.")) for line in tail[2:])
+    node_kinds = ("model.", "test.", "unit_test.", "seed.")
+    assert all(line.split()[-1].startswith(node_kinds) for line in tail[2:]), tail
