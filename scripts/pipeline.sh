@@ -22,9 +22,8 @@ cinelake ingest all || ingest_status=$?
 dbt source freshness
 build_status=0
 dbt build || build_status=$?
-# The run history, failed builds too: statistics of the tables built (real row counts in the
-# docs catalog), the run results and the Spark cost of every node (ops.dbt_node_runs,
-# ops.dbt_node_costs).
+# The run history, of a failed build too: the run results with the row count of every table
+# built, and the Spark cost of every node (ops.dbt_node_runs, ops.dbt_node_costs).
 cinelake ops record
 [ "$build_status" -ne 0 ] && exit "$build_status"
 dbt docs generate
