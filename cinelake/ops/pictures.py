@@ -198,7 +198,7 @@ class BuildSeconds:
 
 LAYER_COLOURS = {"silver": "#9aa5b1", "gold": "#e0b040", "tests": "#6a9f58", "other": "#b0b0b0"}
 SET_ASIDE_COLOURS = {"rejected": "#d62728", "quarantined": "#ff9f40"}
-CHART_W, PANEL_H, PANEL_GAP, LEFT = 900, 170, 70, 80
+CHART_W, PANEL_H, PANEL_GAP, LEFT = 1000, 170, 70, 80
 
 
 def pipeline_health_svg(days: Sequence[DayRows], builds: Sequence[BuildSeconds]) -> str:
@@ -259,7 +259,7 @@ def _stacked_bars(
     out = [
         f"<text x='{LEFT}' y='{top - 6}' font-size='13' font-weight='bold'>{escape(title)}</text>"
     ]
-    legend_x = LEFT + 560
+    legend_x = CHART_W - 20 - 90 * len(colours)  # right-aligned, clear of the title
     for name, colour in colours.items():
         out.append(
             f"<rect x='{legend_x}' y='{top - 16}' width='10' height='10' fill='{colour}'/>"
