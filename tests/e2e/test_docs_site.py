@@ -127,7 +127,7 @@ def test_lineage_of_fct_viewing_sessions_reaches_its_bronze_sources(docs_url, br
 # where the browser draws them (left to right), spaces left out. The DOM holds the whole text
 # even when the site shows it wrongly (a lone quote in a Jinja comment made Prism open a string
 # whose lines were drawn over each other or off to the side), so the check is on the layout.
-SHOWN_ROWS = """
+SHOWN_ROWS = r"""
 const tab = [...document.querySelectorAll('code-block .nav-tabs a')]
     .find(a => a.textContent.trim() === 'Source');
 if (!tab) return null;
