@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The job itself, once the services run: demo sources (once), ingestion into bronze, source
-# freshness, dbt build (silver + gold, with their tests), the docs site, the data-health gate.
+# freshness, dbt build (silver + gold, with their tests), its run history, the docs site and
+# its pictures, the data-health gate, the costliest nodes.
 # Run by scripts/main.sh after its set-up and `cinelake up`, and by the compose `pipeline`
 # service, where the containers are the services. Settings come from the environment.
 set -euo pipefail
@@ -19,12 +20,19 @@ ingest_status=0
 cinelake ingest all || ingest_status=$?
 [ "$ingest_status" -eq 2 ] && exit 2  # a wrong setting: nothing ran, nothing to build
 dbt source freshness
-dbt build
+build_status=0
+dbt build || build_status=$?
+# The run history, of a failed build too: the run results with the row count of every table
+# built, and the Spark cost of every node (ops.dbt_node_runs, ops.dbt_node_costs).
+cinelake ops record
+[ "$build_status" -ne 0 ] && exit "$build_status"
 dbt docs generate
+cinelake ops docs  # row counts into the catalog; the overview's star schema and pipeline health
 # The data-health gate: a source table that set aside (rejected + quarantined) more than
 # CINELAKE_REJECT_RATE_MAX of the day's rows fails the job and alerts, after the build.
 quality_status=0
 cinelake quality || quality_status=$?
+cinelake ops costliest  # last: the ten nodes of this build that cost Spark the most
 if [ "$ingest_status" -ne 0 ]; then
     echo "pipeline: silver and gold are built, but ingestion failed (exit $ingest_status): see above" >&2
     exit "$ingest_status"

@@ -2,8 +2,9 @@
 
 That is 127.0.0.1 by default; docker-compose.yml sets 0.0.0.0 so that the published port reaches
 the server inside its container. Only the files the site loads are served (index.html, which
-fetches manifest.json and catalog.json): dbt's target path also holds compiled and run SQL,
-run_results.json and more, which are not for a web page; every other path is a 404.
+fetches manifest.json and catalog.json, and the overview's pictures that `cinelake ops docs`
+draws): dbt's target path also holds compiled and run SQL, run_results.json and more,
+which are not for a web page; every other path is a 404.
 """
 
 from __future__ import annotations
@@ -24,7 +25,12 @@ SITE_FILES = {
     "index.html": "text/html; charset=utf-8",
     "manifest.json": "application/json",
     "catalog.json": "application/json",
+    # models/overview.md shows these (cinelake.ops.store writes them)
+    "overview_star_schema.svg": "image/svg+xml",
+    "overview_pipeline_health.svg": "image/svg+xml",
 }
+# The site works without its pictures (a build not yet recorded): only these must exist.
+REQUIRED_FILES = ("index.html", "manifest.json", "catalog.json")
 INDEX = "index.html"
 ALL_INTERFACES = "0.0.0.0"
 MIN_PORT, MAX_PORT = 1, 65535
@@ -88,7 +94,7 @@ def site_handler(directory: Path) -> type[BaseHTTPRequestHandler]:
 
 def make_server(port: int, directory: Path, host: str = LOOPBACK) -> ThreadingHTTPServer:
     check_port(port)
-    missing = [name for name in SITE_FILES if not (directory / name).is_file()]
+    missing = [name for name in REQUIRED_FILES if not (directory / name).is_file()]
     if missing:
         raise ServiceError(
             f"no docs site in {directory} (missing {', '.join(missing)}): run "

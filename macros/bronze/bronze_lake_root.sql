@@ -1,6 +1,6 @@
 {#-
-    The lake root: the `lake_root` var if given, else the Spark conf `spark.cinelake.lake_root`
-    that `cinelake up` sets on the Thrift server (so dbt needs no environment of its own).
+    The lake root: the lake_root var if given, else the Spark conf spark.cinelake.lake_root
+    that cinelake up sets on the Thrift server (so dbt needs no environment of its own).
     A Thrift server of your own: pass --vars '{lake_root: "s3a://bucket/prefix"}' or set the conf.
 -#}
 {% macro bronze_lake_root() %}

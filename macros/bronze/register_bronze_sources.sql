@@ -1,14 +1,14 @@
 {#-
-    Registers every source table of schema `bronze` (read from the graph, so wherever its YAML
+    Registers every source table of schema bronze (read from the graph, so wherever its YAML
     is: models/silver/<source>/_<source>__sources.yml) as an external Parquet table over
-    <lake>/bronze/<source>/<table>, partitioned by the load date's year/month/day directories.
+    <lake>/bronze/<source>/<table>, partitioned by the year/month/day directories of the load date.
     Runs on-run-start (dbt_project.yml), so every build sees the partitions landed since the
     last one. Per table:
       1. create it from the declared columns if it does not exist (works before any data);
-      2. recover partitions (new load days) and refresh Spark's file listing;
-      3. when the newest load day's files carry columns the table lacks (a column added at
+      2. recover partitions (new load days) and refresh the file listing of Spark;
+      3. when the files of the newest load day carry columns the table lacks (a column added at
          the source shows up in the newest load first), drop and re-create the table from the
-         merged schema of all its files, and say so in the log. Only that day's files are
+         merged schema of all its files, and say so in the log. Only the files of that day are
          probed: reading the footers of the whole history on every run grows with it.
     Dropping an external table never deletes its files. Skip with --vars '{register_bronze: false}'.
 -#}

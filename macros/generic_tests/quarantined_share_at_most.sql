@@ -1,6 +1,6 @@
 {#-
     Fails (warns, at severity warn) for every load day and table of ops_data_quality_daily
-    whose quarantined rows exceed `max_share` of the rows landed that day.
+    whose quarantined rows exceed max_share of the rows landed that day.
 -#}
 {% test quarantined_share_at_most(model, max_share) %}
 

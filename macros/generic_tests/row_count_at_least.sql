@@ -1,4 +1,4 @@
-{#- Fails when the model has fewer than `min_rows` rows: an empty or truncated load. -#}
+{#- Fails when the model has fewer than min_rows rows: an empty or truncated load. -#}
 {% test row_count_at_least(model, min_rows) %}
 
 with

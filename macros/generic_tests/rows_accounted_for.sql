@@ -2,8 +2,8 @@
     Nothing lost, nothing doubled: every row of the bronze table is represented in the model
     (rows carry source_row_count: the bronze rows, or versions, each stands for) or in its
     quarantine model. Fails with the counts when bronze != represented + quarantined.
-    `latest_csv_version`: count only the latest version of each CSV file, as staging does.
-    `version_key`: the columns of a version, e.g. [customer_id, updated_at]: bronze rows that
+    latest_csv_version: count only the latest version of each CSV file, as staging does.
+    version_key: the columns of a version, e.g. [customer_id, updated_at]: bronze rows that
     repeat a version (an incremental re-read of a lag window lands it again) are collapsed
     copies, reported as duplicate_rows and not expected in silver.
 -#}

@@ -1,6 +1,6 @@
 {#-
     Staging of a title CSV (movies.csv or series.csv): one row per distinct credit line
-    (title x artist) of the latest file version that breaks no rule, read from the file's base
+    (title x artist) of the latest file version that breaks no rule, read from the base
     model (base_csv__movies or base_csv__series). Identical lines collapse into one row;
     source_row_count says how many lines it stands for.
 -#}

@@ -1,6 +1,6 @@
 {#-
     Quarantine of a title CSV: lines that parse but break a rule, with the first rule, read
-    from the file's base model (base_csv__movies or base_csv__series).
+    from the base model of the file (base_csv__movies or base_csv__series).
 -#}
 {% macro csv_quarantine(base_relation) %}
 with

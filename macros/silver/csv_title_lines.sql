@@ -3,7 +3,7 @@
     base_csv__series; the two files share their rules): the latest version of each file,
     values cleaned and cast, and the first rule each line breaks (null when it breaks none).
     Staging and quarantine both read the base model, so they always add up to bronze.
-    Produces the CTEs `source` and `validated`.
+    Produces the CTEs source and validated.
 -#}
 {% macro csv_title_lines(source_relation, title_type) %}
 source as (

@@ -2,7 +2,7 @@
     The current state of each key of a shop table: its latest version that breaks no rule
     (a quarantined version is not a version: until the source fixes it, consumers see the
     last valid one). source_row_count = its valid versions (distinct (key, updated_at)).
-    Reads a CTE `versions`: the rows of the table's base model (base_shop__<table>).
+    Reads a CTE versions: the rows of the base model of the table (base_shop__<table>).
 -#}
 {% macro latest_valid_version(key) %}
     select * from (

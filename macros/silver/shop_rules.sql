@@ -1,11 +1,11 @@
 {#-
     The quarantine contract of a shop table, written once and read by its base model
     (base_shop__<table>, through shop_versions), which its staging and quarantine models read:
-    the key; the columns later layers need (`missing_<column>` when null or blank; the key and
+    the key; the columns later layers need (missing_<column> when null or blank; the key and
     updated_at always); domain and range rules as (reason, condition on the bronze columns); and
     the keys that must resolve, as lookups into the staging model of another table
-    (`unknown_<entity>` when the key is null or not found there). Only the requested table's
-    entry is built, so that a model depends only on its own lookups.
+    (unknown_<entity> when the key is null or not found there). Only the entry of the requested
+    table is built, so that a model depends only on its own lookups.
 -#}
 {% macro shop_rules(table) %}
     {%- if table == 'plans' -%}

@@ -3,8 +3,8 @@
     quarantine models): every distinct version (key, updated_at) of its append-only bronze
     history once, however many times it was extracted (a re-read of the lag window lands the
     same version again; the accounting test counts such copies apart), with the load day of
-    its latest copy and the first rule of shop_rules(table) it breaks (`quarantine_reason`,
-    null when none). Produces the CTE `versions`.
+    its latest copy and the first rule of shop_rules(table) it breaks (quarantine_reason,
+    null when none). Produces the CTE versions.
 -#}
 {% macro shop_versions(table) %}
     {% set contract = shop_rules(table) %}

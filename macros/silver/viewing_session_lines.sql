@@ -4,7 +4,7 @@
     (null when none). The referential rules (a
     known customer, a known catalog title) look the keys up in the staging models: a session
     is judged against the customers and titles that have a valid version, the ones gold can
-    join it to. Produces the CTE `validated`.
+    join it to. Produces the CTE validated.
 -#}
 {% macro viewing_session_lines() %}
 sessions as (

@@ -3,7 +3,7 @@
     writes to target/compiled, target/run, manifest.json, run_results.json and its log, and
     the Thrift server to its log and UI): the expression reads the environment variable
     CINELAKE_PII_SALT (var pii_salt_env) of the Spark JVM evaluating it at run time: the Thrift
-    server, or an executor, which inherits its worker's environment. java_method returns the
+    server, or an executor, which inherits the environment of its worker. java_method returns the
     text 'null' for a variable that is not set: guarded, the query then fails with a clear
     message instead of hashing without a salt (assert_pii_salt checks the server before a run).
     Unit tests pass a non-secret literal instead: vars: {pii_salt_literal: test-salt}.

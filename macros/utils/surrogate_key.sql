@@ -1,4 +1,4 @@
-{#- A deterministic surrogate key: md5 of the columns' text, nulls distinct from ''. -#}
+{#- A deterministic surrogate key: md5 of the text of the columns, nulls distinct from ''. -#}
 {% macro surrogate_key(columns) -%}
     md5(concat_ws('||'
     {%- for column in columns -%}

@@ -21,6 +21,7 @@ FLOORS = {
     "cinelake.stack": 3,
     "cinelake.demo": 4,
     "cinelake.quality": 4,
+    "cinelake.ops": 4,
     "cinelake.cli": 5,
 }
 

@@ -1,4 +1,4 @@
-{#- Periodic snapshot: one row per TMDB movie per extraction day, with that day's rank. -#}
+{#- Periodic snapshot: one row per TMDB movie per extraction day, with its rank that day. -#}
 with
 
 tmdb_days as (

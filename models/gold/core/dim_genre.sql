@@ -1,4 +1,4 @@
-{#- One row per genre: TMDB's genres (with pt-BR names) and the IMDb-only ones of the CSV files. -#}
+{#- One row per genre: TMDB genres (with pt-BR names) and the IMDb-only ones of the CSV files. -#}
 with
 
 tmdb_genres as (

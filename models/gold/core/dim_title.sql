@@ -2,7 +2,7 @@
     One row per title, conformed across the CSV files, TMDB and the shop catalog: a CSV title
     (with its TMDB movie when int_titles_matched matched one), a TMDB movie no CSV title
     matched, or a catalog title known to neither. IMDb figures from the CSV, the latest TMDB
-    snapshot's popularity and votes.
+    snapshot popularity and votes.
 -#}
 with
 

@@ -1,5 +1,5 @@
 {#-
-    Seed 001's segmentation, per current customer: recency (days since the last session),
+    The segmentation of seed 001, per current customer: recency (days since the last session),
     frequency (sessions) and monetary value (paid amount) over the 90 days up to the latest
     session in the data, scored 1-5 by quintile and named.
 -#}

@@ -1,6 +1,6 @@
 {#-
-    Seed 002's question, answered on ids: per release year, the ten horror titles with the
-    most IMDb votes, with their rank by the latest TMDB popularity among that year's horror
+    The question of seed 002, answered on ids: per release year, the ten horror titles with the
+    most IMDb votes, with their rank by the latest TMDB popularity among the horror
     titles. Titles are joined once, by key, never on their names.
 -#}
 with

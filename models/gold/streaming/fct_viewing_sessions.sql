@@ -2,7 +2,7 @@
     One row per valid viewing session, keyed to the customer version valid when it started,
     the conformed title and the date. Partitioned by session date, incremental: a run
     rewrites the session dates that received sessions since the last run, and the dates whose
-    sessions' catalog title now conforms to another title_key. Title matching moves with the
+    sessions have a catalog title now conforming to another title_key. Title matching moves with the
     data (a TMDB movie arrives and a catalog title that stood alone now matches it): dim_title
     is rebuilt with the new key, so the old partitions must follow or they point at nothing.
 -#}

@@ -1,7 +1,7 @@
 {#-
     The conformed title of each shop catalog title: by its IMDb id when the CSV knows it, else
     by its TMDB id when TMDB knows it, else the catalog title stands alone. Gives the
-    `title_key` shared by dim_title and the facts.
+    title_key shared by dim_title and the facts.
 -#}
 with
 

@@ -1,4 +1,4 @@
-{#- One row per title and genre: the CSV's comma list split, mapped to TMDB genre ids. -#}
+{#- One row per title and genre: the comma list of the CSV split, mapped to TMDB genre ids. -#}
 with
 
 titles as (

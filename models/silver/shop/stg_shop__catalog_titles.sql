@@ -1,4 +1,4 @@
-{#- One row per title of the service's catalog: its latest valid version (rules: shop_rules). -#}
+{#- One row per title of the service catalog: its latest valid version (rules: shop_rules). -#}
 with
 
 versions as (

@@ -1,6 +1,6 @@
 {#-
     SCD2 history of customers derived from bronze (dbt snapshots need Delta, unavailable here):
-    one row per valid version, valid from its updated_at until the next valid version's
+    one row per valid version, valid from its updated_at until the next valid version
     (base_shop__customers, PII masked). A version that breaks a rule (shop_rules) is in
     quarantine_shop__customers and is not a version: the previous valid one stays in force until
     the source corrects the row, and the next build heals without touching bronze. The same

@@ -2,7 +2,7 @@
     One row per valid viewing session (its latest version), partitioned by session date.
     Incremental: a run rebuilds only the session dates touched by versions first loaded since
     the last run (insert_overwrite replaces exactly those partitions; the partition column
-    comes last, as Spark's dynamic partition overwrite requires).
+    comes last, as the Spark dynamic partition overwrite requires).
 -#}
 {{
     config(

@@ -1,5 +1,5 @@
 {#-
-    One row per TMDB movie per extraction day (the day's snapshot): when several discover
+    One row per TMDB movie per extraction day (the snapshot of the day): when several discover
     queries of a day returned the same movie (it has several of the requested genres), the
     latest record is kept and source_row_count counts them all. Rules: base_tmdb__discover_movies.
 -#}
