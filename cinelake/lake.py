@@ -117,6 +117,43 @@ def committed_bytes(url: str, load_id: str) -> int:
     return sum(action["add"]["size"] for action in actions if "add" in action)
 
 
+def release_dataset_dir(lake_url: str, source: str) -> list[str]:
+    """Free <bronze>/<source> for dlt when only Spark has been there.
+
+    Registering a bronze table before its first landing makes Spark create its (empty) table
+    directory (a placeholder, see register_bronze_sources); dlt then refuses to create its
+    dataset directory, which already exists.
+    When that directory holds no file and no dlt marker, it is removed and the list of its
+    (empty) directories returned, for restore_dirs() to put back after the load.
+    """
+    fs, path = filesystem(bronze_url(lake_url, source))
+    if not fs.isdir(path) or fs.find(path):
+        return []  # absent, or dlt's (it holds files): nothing to do
+    empty_dirs = sorted(fs.find(path, withdirs=True))
+    fs.rm(path, recursive=True)
+    return empty_dirs
+
+
+def restore_dirs(lake_url: str, dirs: list[str]) -> None:
+    """Re-create directories (tables registered in Spark expect their location to exist)."""
+    fs, _ = filesystem(lake_url)
+    for directory in dirs:
+        fs.makedirs(directory, exist_ok=True)
+
+
 def spark_url(url: str) -> str:
     """The lake URL as Spark's Hadoop file systems name it: S3A serves `s3a://`."""
     return "s3a://" + url.removeprefix("s3://") if url.startswith("s3://") else url
+
+
+def spark_s3a_confs(url: str, endpoint_url: str) -> dict[str, str]:
+    """Spark properties for an `s3://` lake on an S3-compatible endpoint (none for AWS itself
+    or a local lake). Never credentials: S3A reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+    from the server's environment, so they appear in no command line, conf or log."""
+    if not url.startswith("s3://") or not endpoint_url:
+        return {}
+    return {
+        "spark.hadoop.fs.s3a.endpoint": endpoint_url,
+        "spark.hadoop.fs.s3a.path.style.access": "true",  # no bucket-name DNS on loopback
+        "spark.hadoop.fs.s3a.connection.ssl.enabled": str(endpoint_url.startswith("https")).lower(),
+    }

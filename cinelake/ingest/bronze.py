@@ -58,6 +58,23 @@ def committed_version(table: Any) -> int:
     return -1 if version is None else version
 
 
+def bronze_schema(schema: pa.Schema) -> pa.Schema:
+    """The schema bronze stores: every column nullable, naive timestamps as UTC.
+
+    Nullable: a source's NOT NULL is its promise, not ours (silver checks it), and a non-null
+    column would make a Delta table need the `invariants` writer feature, which delta-rs does
+    not declare in the protocol and Spark then refuses to read. UTC: the sources' naive times
+    are UTC (MySQL runs with time zone +00:00), and a naive Arrow timestamp would become Delta's
+    `timestamp_ntz` where every model and contract expects `timestamp`.
+    """
+    fields = []
+    for field in schema:
+        if pa.types.is_timestamp(field.type) and field.type.tz is None:
+            field = field.with_type(pa.timestamp(field.type.unit, tz="UTC"))
+        fields.append(field.with_nullable(True))
+    return pa.schema(fields, metadata=schema.metadata)
+
+
 class BronzeDeltaJob(DeltaLoadFilesystemJob):
     """dlt's Delta load job, made idempotent and partition-aware (see the module docstring)."""
 
@@ -91,6 +108,7 @@ class BronzeDeltaJob(DeltaLoadFilesystemJob):
         partitions = list(lake.PARTITION_COLUMNS)
         with get_local_dataset_reader(self.file_paths) as reader:
             data = ensure_delta_compatible_arrow_data(reader, partitions)
+            data = data.cast(bronze_schema(data.schema))
             if table is not None and self._load_table.get(DAY_SNAPSHOT_HINT):
                 write_deltalake(table, data, mode="overwrite", predicate=self._days_predicate(),
                                 schema_mode="merge", commit_properties=commit)  # fmt: skip

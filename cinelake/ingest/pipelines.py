@@ -126,26 +126,31 @@ def _run_source(
     """Finish an interrupted run's package, then extract + normalize + load; return metrics."""
     began = time.monotonic()
     pipeline = _pipeline(settings, source_name)
-    recovered = finish_pending(pipeline)  # raises (the source fails) when it cannot land it
-    source, to_metrics = build(pipeline.state)  # the state after every landed package
+    spark_dirs = lake.release_dataset_dir(settings.lake_url, source_name)
     try:
-        bronze.prepare(source, day, day_snapshot)
-        _crash_after_first_item(settings, source, source_name)
-        with dlt.config.values(DLT_CONFIG):
-            pipeline.extract(source, loader_file_format="parquet")
-            if settings.crash_at == f"normalize:{source_name}":
-                crash.point(settings.crash_at)
-            normalize_info = pipeline.normalize()
-    except Exception:
-        pipeline.abort_packages()  # nothing of this package reached the lake: drop it
-        raise
+        recovered = finish_pending(pipeline)  # raises (the source fails) when it cannot
+        source, to_metrics = build(pipeline.state)  # the state after every landed package
+        try:
+            bronze.prepare(source, day, day_snapshot)
+            _crash_after_first_item(settings, source, source_name)
+            with dlt.config.values(DLT_CONFIG):
+                pipeline.extract(source, loader_file_format="parquet")
+                if settings.crash_at == f"normalize:{source_name}":
+                    crash.point(settings.crash_at)
+                normalize_info = pipeline.normalize()
+        except Exception:
+            pipeline.abort_packages()  # nothing of this package reached the lake: drop it
+            raise
+        # A load failure keeps the package (some tables may be committed): the next run
+        # finishes it.
+        load_info = pipeline.load()
+    finally:
+        lake.restore_dirs(settings.lake_url, spark_dirs)
     row_counts = {
         table: count
         for table, count in normalize_info.row_counts.items()
         if not table.startswith("_dlt")
     }
-    # A load failure keeps the package: some tables may be committed; the next run finishes it.
-    load_info = pipeline.load()
     load_id = load_info.loads_ids[-1] if load_info.loads_ids else ""
     metrics = to_metrics(row_counts)
     seconds = round(time.monotonic() - began, 2)
@@ -279,10 +284,16 @@ class _QuietArrowHintNotice(logging.Filter):
     The shop's hints come from MySQL reflection and are the ones dlt keeps (DECIMAL precision,
     nullability that connectorx's arrow types do not carry); the data is unchanged and the
     message asks nothing of the user. Its per-column detail remains at INFO (`-v`).
+    Also the sql_database WARNING that the load date's partition columns (hinted on every
+    resource, see bronze.prepare) are not reflected source columns: they are added by us.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "when merging arrow schema with dlt schema" not in record.getMessage()
+        message = record.getMessage()
+        return "when merging arrow schema with dlt schema" not in message and not (
+            "do not match any reflected source columns" in message
+            and message.startswith(f"Resource columns {list(lake.PARTITION_COLUMNS)}")
+        )
 
 
 def _quiet_dlt() -> None:
