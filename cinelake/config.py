@@ -153,10 +153,11 @@ class Settings(BaseSettings):
     )
     crash_at: str = Field(
         "",
+        pattern=r"^((extract|normalize):\w+|(load|commit):\w+\.\w+)?$",
         description="crash tests only: `cinelake ingest` SIGKILLs itself at this point "
         "(`extract:<source>`, `normalize:<source>`, `load:<source>.<table>`, "
         "`commit:<source>.<table>`; see cinelake/ingest/crash.py)",
-        **_env("CINELAKE_CRASH_AT", section="services", accepts="a crash point"),
+        **_env("CINELAKE_CRASH_AT", section="services", accepts="`<stage>:<source>[.<table>]`"),
     )
     # -- Spark ---------------------------------------------------------------------------
     java_home: Path | None = Field(
