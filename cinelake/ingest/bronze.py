@@ -145,6 +145,8 @@ class bronze_filesystem(filesystem):  # noqa: N801 - dlt names destination facto
 
 def destination(lake_url: str) -> bronze_filesystem:
     return bronze_filesystem(
+        # dlt's config sections stay `destination.filesystem` (DESTINATION__FILESYSTEM__...)
+        destination_name="filesystem",
         bucket_url=lake.bronze_url(lake_url),
         deltalake_storage_options=lake.delta_storage_options(lake_url),
     )
