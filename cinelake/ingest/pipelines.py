@@ -40,6 +40,7 @@ from typing import Any
 
 import dlt
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from cinelake import lake
 from cinelake.config import Settings
@@ -87,31 +88,44 @@ def _landed_bytes(settings: Settings, source: str, table: str, load_id: str) -> 
     return lake.committed_bytes(lake.bronze_url(settings.lake_url, source, table), load_id)
 
 
-def finish_pending(pipeline: dlt.Pipeline) -> list[TableMetrics]:
+def finish_pending(pipeline: dlt.Pipeline, settings: Settings) -> list[TableMetrics]:
     """Land the package an interrupted run left (extracted, normalized or half loaded).
 
     Tables whose commit was made are skipped by BronzeDeltaJob (their txn marker), the others
     committed. The local state is then brought up to the package's: a kill between dlt's
     commit of an extracted package and its save of the state leaves the state one step behind,
-    and extracting from it would read the package's data again. Returns the rows landed.
+    and extracting from it would read the package's data again. Returns the package's tables
+    (rows and bytes landed by it, whichever run committed them), for the run report.
     """
     if not pipeline.has_pending_data:
         return []
     pending = [*pipeline.list_extracted_load_packages(), *pipeline.list_normalized_load_packages()]
     log.warning("%s: finishing the package(s) %s of an interrupted run",
                 pipeline.dataset_name, ", ".join(pending))  # fmt: skip
+    began = time.monotonic()
     with dlt.config.values(DLT_CONFIG):
-        normalize_info = pipeline.normalize()
+        pipeline.normalize()
     load_info = pipeline.load()
     pipeline.sync_destination()  # restores the package's state when it is newer than ours
-    counts: dict[str, int] = {}
-    if normalize_info is not None:
-        counts = {t: n for t, n in normalize_info.row_counts.items() if not t.startswith("_dlt")}
-    loads = ", ".join(load_info.loads_ids) if load_info else ", ".join(pending)
-    detail = f"finished package {loads} of an interrupted run"
-    recovered = [TableMetrics(pipeline.dataset_name, t, n, n, detail=detail)
-                 for t, n in sorted(counts.items())]  # fmt: skip
-    return recovered or [TableMetrics(pipeline.dataset_name, "*", detail=detail)]
+    metrics = []
+    for load_id in load_info.loads_ids if load_info else []:
+        detail = f"finished package {load_id} of an interrupted run"
+        for table, rows in sorted(_package_rows(pipeline, load_id).items()):
+            metric = TableMetrics(pipeline.dataset_name, table, rows, rows, detail=detail)
+            metric.bytes = _landed_bytes(settings, pipeline.dataset_name, table, load_id)
+            metric.seconds = round(time.monotonic() - began, 2)
+            metrics.append(metric)
+    return metrics
+
+
+def _package_rows(pipeline: dlt.Pipeline, load_id: str) -> dict[str, int]:
+    """Rows per table in a loaded package's data files."""
+    rows: dict[str, int] = {}
+    for job in pipeline.get_load_package_info(load_id).jobs.get("completed_jobs", []):
+        table, file_format = job.job_file_info.table_name, job.job_file_info.file_format
+        if not table.startswith("_dlt") and file_format == "parquet":
+            rows[table] = rows.get(table, 0) + pq.ParquetFile(job.file_path).metadata.num_rows
+    return rows
 
 
 def _run_source(
@@ -128,7 +142,7 @@ def _run_source(
     pipeline = _pipeline(settings, source_name)
     spark_dirs = lake.release_dataset_dir(settings.lake_url, source_name)
     try:
-        recovered = finish_pending(pipeline)  # raises (the source fails) when it cannot
+        recovered = finish_pending(pipeline, settings)  # raises (the source fails) when it cannot
         source, to_metrics = build(pipeline.state)  # the state after every landed package
         try:
             bronze.prepare(source, day, day_snapshot)
