@@ -141,9 +141,10 @@ def test_spark_reads_and_writes_the_s3_lake_over_s3a(s3_stack, s3_endpoint, tmp_
     [(registered,)] = s3_stack.thrift_rows("select count(*) from bronze.csv__movies")
     assert registered == landed
     # ...and writes a Delta table of its own there
-    s3_stack.thrift_rows(
+    s3_stack.cinelake(
+        "sql",
         f"create or replace table default.s3a_proof using delta location '{lake}/proof' "
-        "as select year, count(*) as titles from bronze.csv__movies group by year"
+        "as select year, count(*) as titles from bronze.csv__movies group by year",
     )
     fs = s3fs.S3FileSystem(key="test", secret="test", client_kwargs={"endpoint_url": s3_endpoint})
     assert fs.ls(f"{BUCKET}/lake/proof/_delta_log/")
