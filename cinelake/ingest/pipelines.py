@@ -172,7 +172,24 @@ def _run_source(
         metric.seconds = seconds
         if load_id and metric.status != "skipped":  # a tripped file did land its rows
             metric.bytes = _landed_bytes(settings, source_name, metric.table, load_id)
-    return recovered + metrics
+    return _merge(recovered, metrics)
+
+
+def _merge(recovered: list[TableMetrics], metrics: list[TableMetrics]) -> list[TableMetrics]:
+    """One row per table and run: a table of a finished interrupted package adds its rows and
+    bytes to this run's row of the same table (and says so), or keeps its own row."""
+    by_table = {metric.table: metric for metric in metrics}
+    merged = list(metrics)
+    for extra in recovered:
+        metric = by_table.get(extra.table)
+        if metric is None:
+            merged.append(extra)
+            continue
+        metric.rows_in += extra.rows_in
+        metric.rows_landed += extra.rows_landed
+        metric.bytes += extra.bytes
+        metric.detail = "; ".join(d for d in (metric.detail, extra.detail) if d)
+    return merged
 
 
 def _crash_after_first_item(settings: Settings, source: Any, source_name: str) -> None:
