@@ -112,6 +112,7 @@ def committed_bytes(url: str, load_id: str) -> int:
     if version is None:
         return 0
     fs, path = filesystem(f"{url}/_delta_log/{version:020d}.json")
+    fs.invalidate_cache()  # s3fs may hold a listing of _delta_log from before the commit
     with fs.open(path, "rt") as log:
         actions = [json.loads(line) for line in log if line.strip()]
     return sum(action["add"]["size"] for action in actions if "add" in action)
