@@ -117,7 +117,7 @@ def test_csv_lands_in_s3_as_delta_tables(s3_endpoint, tmp_path):
 def s3_stack(s3_endpoint, tmp_path_factory):
     """A stack whose lake is on the S3 stand-in: Spark (S3A) reads and writes it."""
     home = tmp_path_factory.mktemp("s3-stack")
-    with running_stack(home, **s3_env(s3_endpoint, S3_SECRET), CINELAKE_LAKE_URL=f"s3://{BUCKET}/lake",
+    with running_stack(home, **s3_env(s3_endpoint, S3_SECRET), CINELAKE_LAKE_URL=f"s3://{BUCKET}/spark-lake",
                        CINELAKE_LOAD_DATE="2026-02-03") as started:  # fmt: skip
         yield started
 
@@ -130,7 +130,7 @@ def test_spark_reads_and_writes_the_s3_lake_over_s3a(s3_stack, s3_endpoint, tmp_
     s3_stack.env.update(CINELAKE_CSV_MOVIES=str(csv_dir / "movies.csv"),
                         CINELAKE_CSV_SERIES=str(csv_dir / "series.csv"))  # fmt: skip
     s3_stack.cinelake("ingest", "csv")
-    lake = f"s3a://{BUCKET}/lake"
+    lake = f"s3a://{BUCKET}/spark-lake"
     report = json.loads((s3_stack.home / "runs" / "latest.json").read_text())
     landed = next(m for m in report["tables"] if m["table"] == "movies")["rows_landed"]
     # Spark reads the bronze Delta table straight from S3...
@@ -147,7 +147,7 @@ def test_spark_reads_and_writes_the_s3_lake_over_s3a(s3_stack, s3_endpoint, tmp_
         "as select year, count(*) as titles from bronze.csv__movies group by year",
     )
     fs = s3fs.S3FileSystem(key="test", secret="test", client_kwargs={"endpoint_url": s3_endpoint})
-    assert fs.ls(f"{BUCKET}/lake/proof/_delta_log/")
+    assert fs.ls(f"{BUCKET}/spark-lake/proof/_delta_log/")
     assert s3_stack.thrift_rows("select sum(titles) from default.s3a_proof") == [(landed,)]
     logs = "\n".join(p.read_text(errors="replace") for p in s3_stack.home.rglob("*.log"))
     assert S3_SECRET not in logs  # credentials come from the environment only
