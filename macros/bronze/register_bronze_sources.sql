@@ -37,7 +37,8 @@
         {%- set table = 'bronze.' ~ node.identifier -%}
         {%- set location = lake ~ '/bronze/' ~ node.source_name ~ '/' ~ node.name -%}
         {%- set current = registered.get(name) -%}
-        {%- set at_location = current and current[1].rstrip('/') == location.replace('file:', '').rstrip('/') -%}
+        {%- set wanted = location.replace('file:', '').rstrip('/') -%}
+        {%- set at_location = current and current[1].rstrip('/') == wanted -%}
         {%- if current and current[0] == 'delta' and at_location -%}
             {#- registered: nothing to do -#}
         {%- else -%}
@@ -47,7 +48,8 @@
             {%- endif -%}
             {%- if not current -%}
                 {%- set columns = [] -%}
-                {%- for column in node.columns.values() if column.name not in ('year', 'month', 'day') -%}
+                {%- set partitions = ('year', 'month', 'day') -%}
+                {%- for column in node.columns.values() if column.name not in partitions -%}
                     {%- do columns.append(column.name ~ ' ' ~ column.data_type) -%}
                 {%- endfor -%}
                 {%- do columns.extend(['year int', 'month int', 'day int']) -%}
