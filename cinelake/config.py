@@ -151,6 +151,14 @@ class Settings(BaseSettings):
         description="`1`: dlt logs its progress during `cinelake ingest`",
         **_env("CINELAKE_PROGRESS", section="services"),
     )
+    crash_at: str = Field(
+        "",
+        pattern=r"^((extract|normalize):\w+|(load|commit):\w+\.\w+)?$",
+        description="crash tests only: `cinelake ingest` SIGKILLs itself at this point "
+        "(`extract:<source>`, `normalize:<source>`, `load:<source>.<table>`, "
+        "`commit:<source>.<table>`; see cinelake/ingest/crash.py)",
+        **_env("CINELAKE_CRASH_AT", section="services", accepts="`<stage>:<source>[.<table>]`"),
+    )
     # -- Spark ---------------------------------------------------------------------------
     java_home: Path | None = Field(
         None,

@@ -1,22 +1,39 @@
 """The lake: a root URL (a local path, or s3://bucket/prefix) and the bronze layout under it.
 
-    <lake>/bronze/<source>/<table>/year=YYYY/month=MM/day=DD/<load id>.<file id>.parquet
+    <lake>/bronze/<source>/<table>/             a Delta table (dlt is its only writer)
+        _delta_log/                             its commits: a file is in the table once a
+                                                commit adds it, never before
+        year=YYYY/month=M/day=D/part-*.parquet  its data, partitioned by the load date
 
-The day is the load date (UTC, or CINELAKE_LOAD_DATE for backfills and tests). The same layout
-string is given to dlt's filesystem destination and used here to find or replace a partition.
+The day is the load date (UTC, or CINELAKE_LOAD_DATE for backfills and tests), stamped on every
+row as the int columns `year`, `month`, `day` (the silver models read `make_date(year, month,
+day)`). Each load of a table is one Delta commit: a reader (Spark, deltalake) sees it all or
+nothing, and a crash mid-write leaves only unreferenced files behind.
+
+On S3 the Delta writer (delta-rs) needs a way to commit safely: S3 has no atomic rename. Bronze
+has a single writer by design (one `cinelake ingest` at a time, Spark never writes bronze), so
+the commits use `AWS_S3_ALLOW_UNSAFE_RENAME` (delta-rs's single-writer mode) rather than a
+DynamoDB lock table, which an S3-compatible stand-in does not have.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from typing import Any
 
 import fsspec
+import pyarrow as pa
 
 from cinelake.config import load_settings
 
 BRONZE = "bronze"
-# dlt's filesystem layout placeholders; {YYYY}/{MM}/{DD} come from the load's current_datetime.
-DLT_LAYOUT = "{table_name}/year={YYYY}/month={MM}/day={DD}/{load_id}.{file_id}.{ext}"
+# The load date's partition columns of every bronze table (int32: Spark's `int`).
+PARTITION_COLUMNS = ("year", "month", "day")
+# The Delta transaction id (Delta's "txn" action) under which ingestion commits a dlt load:
+# its version is the load id, so a load committed once is never committed again.
+INGEST_APP_ID = "cinelake-ingest"
+LOAD_ID_METADATA = "dlt_load_id"
 
 
 def load_date(pinned: dt.date | None) -> dt.date:
@@ -24,8 +41,20 @@ def load_date(pinned: dt.date | None) -> dt.date:
     return pinned or dt.datetime.now(dt.UTC).date()
 
 
-def partition(day: dt.date) -> str:
-    return f"year={day:%Y}/month={day:%m}/day={day:%d}"
+def partition_values(day: dt.date) -> dict[str, int]:
+    return {"year": day.year, "month": day.month, "day": day.day}
+
+
+def day_predicate(days: set[tuple[int, int, int]]) -> str:
+    """A Delta predicate selecting the given (year, month, day) partitions."""
+    return " OR ".join(f"(year = {y} AND month = {m} AND day = {d})" for y, m, d in sorted(days))
+
+
+def stamp(table: pa.Table, day: dt.date) -> pa.Table:
+    """`table` with the load date's partition columns appended."""
+    for name, value in partition_values(day).items():
+        table = table.append_column(name, pa.array([value] * table.num_rows, pa.int32()))
+    return table
 
 
 def bronze_url(lake_url: str, source: str = "", table: str = "") -> str:
@@ -40,26 +69,61 @@ def filesystem(url: str) -> tuple[fsspec.AbstractFileSystem, str]:
     return fsspec.core.url_to_fs(url, **options)
 
 
-def remove_partition(lake_url: str, source: str, table: str, day: dt.date) -> int:
-    """Delete one day of one bronze table; return the number of files removed."""
-    fs, path = filesystem(f"{bronze_url(lake_url, source, table)}/{partition(day)}")
-    if not fs.exists(path):
+def delta_storage_options(url: str) -> dict[str, str]:
+    """deltalake's storage options for a lake URL. Credentials are never here: delta-rs reads
+    them from the environment (AWS_ACCESS_KEY_ID...), as boto3 and Spark's S3A do."""
+    if not url.startswith("s3://"):
+        return {}
+    options = {"AWS_S3_ALLOW_UNSAFE_RENAME": "true"}  # single writer: see the docstring
+    if endpoint_url := load_settings().aws_endpoint_url:
+        options["AWS_ENDPOINT_URL"] = endpoint_url
+        options["AWS_ALLOW_HTTP"] = str(endpoint_url.startswith("http://")).lower()
+    return options
+
+
+def delta_table(url: str) -> Any:
+    """The Delta table at `url`, or None when nothing was ever committed there."""
+    from deltalake import DeltaTable
+
+    options = delta_storage_options(url)
+    if not DeltaTable.is_deltatable(url, options):
+        return None
+    return DeltaTable(url, storage_options=options)
+
+
+def append(url: str, table: pa.Table) -> None:
+    """Append rows to a bronze Delta table (created on first use): one commit."""
+    from deltalake import write_deltalake
+
+    write_deltalake(url, table, mode="append", partition_by=list(PARTITION_COLUMNS),
+                    schema_mode="merge", storage_options=delta_storage_options(url))  # fmt: skip
+
+
+def committed_bytes(url: str, load_id: str) -> int:
+    """Bytes of the Parquet files the commit of dlt load `load_id` added to the table at `url`
+    (0 when that load committed nothing there). Looks through the table's latest commits."""
+    table = delta_table(url)
+    if table is None:
         return 0
-    files = fs.find(path)
-    fs.rm(path, recursive=True)
-    return len(files)
-
-
-def partition_files(lake_url: str, source: str, table: str, day: dt.date) -> list[str]:
-    fs, path = filesystem(f"{bronze_url(lake_url, source, table)}/{partition(day)}")
-    return sorted(fs.find(path)) if fs.exists(path) else []
+    version = next(
+        (c.get("version") for c in table.history(limit=20) if c.get(LOAD_ID_METADATA) == load_id),
+        None,
+    )
+    if version is None:
+        return 0
+    fs, path = filesystem(f"{url}/_delta_log/{version:020d}.json")
+    fs.invalidate_cache()  # s3fs may hold a listing of _delta_log from before the commit
+    with fs.open(path, "rt") as log:
+        actions = [json.loads(line) for line in log if line.strip()]
+    return sum(action["add"]["size"] for action in actions if "add" in action)
 
 
 def release_dataset_dir(lake_url: str, source: str) -> list[str]:
     """Free <bronze>/<source> for dlt when only Spark has been there.
 
-    Registering bronze tables before their first ingestion makes Spark create empty table
-    directories; dlt then refuses to create its dataset directory, which already exists.
+    Registering a bronze table before its first landing makes Spark create its (empty) table
+    directory (a placeholder, see register_bronze_sources); dlt then refuses to create its
+    dataset directory, which already exists.
     When that directory holds no file and no dlt marker, it is removed and the list of its
     (empty) directories returned, for restore_dirs() to put back after the load.
     """
@@ -76,3 +140,21 @@ def restore_dirs(lake_url: str, dirs: list[str]) -> None:
     fs, _ = filesystem(lake_url)
     for directory in dirs:
         fs.makedirs(directory, exist_ok=True)
+
+
+def spark_url(url: str) -> str:
+    """The lake URL as Spark's Hadoop file systems name it: S3A serves `s3a://`."""
+    return "s3a://" + url.removeprefix("s3://") if url.startswith("s3://") else url
+
+
+def spark_s3a_confs(url: str, endpoint_url: str) -> dict[str, str]:
+    """Spark properties for an `s3://` lake on an S3-compatible endpoint (none for AWS itself
+    or a local lake). Never credentials: S3A reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+    from the server's environment, so they appear in no command line, conf or log."""
+    if not url.startswith("s3://") or not endpoint_url:
+        return {}
+    return {
+        "spark.hadoop.fs.s3a.endpoint": endpoint_url,
+        "spark.hadoop.fs.s3a.path.style.access": "true",  # no bucket-name DNS on loopback
+        "spark.hadoop.fs.s3a.connection.ssl.enabled": str(endpoint_url.startswith("https")).lower(),
+    }

@@ -1,22 +1,31 @@
 """`cinelake ingest`: run the dlt pipelines into bronze, with run metrics and alerts.
 
-Each source has its own dlt pipeline (state under `$CINELAKE_HOME/dlt`) writing Parquet to
-`<lake>/bronze/<source>/<table>/year=/month=/day=/` through dlt's filesystem destination. A run
-extracts and normalizes everything first; only then is anything written to the lake, so a
-failing source leaves no partial data (its pending package is dropped). Per source:
+Each source has its own dlt pipeline (state under `$CINELAKE_HOME/dlt`) landing each table as a
+Delta table `<lake>/bronze/<source>/<table>/`, partitioned by the load date (see
+cinelake/ingest/bronze.py: one atomic, exactly-once commit per table per load). A run extracts
+and normalizes a source first; only then is anything written to the lake. Per source:
 
 - csv  appends; content already loaded (same SHA-256) is skipped (see sources/csv_files/).
        A file whose rejected share trips the alarm (cinelake/ingest/reject_rate.py) fails
        the source.
-- tmdb is a daily snapshot: the day's partitions of its tables are replaced, never doubled.
+- tmdb is a daily snapshot: each load replaces the load day's partition, in one commit.
 - shop and every database of databases.yml (`cinelake ingest <name>`) append what changed
        since the last run (incremental on each table's cursor, re-reading a lag window
        behind it so late-committed rows land); a table without a cursor is a daily snapshot
        like TMDB's (see sources/sql_tables/).
 
+Crash safety. dlt commits a source's state (the CSV checksums, the shop cursors) with the load
+package it extracted, so a package must be landed exactly once, never dropped and re-extracted
+(some of its tables may already be committed). A run killed at any point leaves the package
+pending; the next run of that source first finishes it (`finish_pending`: normalize if needed,
+then load; tables already committed are skipped by their Delta txn marker), then extracts anew
+from the state the package carried. A failure while extracting or normalizing drops the new
+package (nothing of it reached the lake); a failure while loading keeps it for the next run.
+
 Every run writes a report (per source and table: rows in, landed, rejected, bytes, seconds,
-status) to `$CINELAKE_HOME/runs/<run id>.json` and to the bronze table `ops/ingestion_runs`,
-prints a summary, and posts a Slack-compatible alert to CINELAKE_ALERT_WEBHOOK when it failed.
+status) to `$CINELAKE_HOME/runs/<run id>.json` and to the bronze Delta table
+`ops/ingestion_runs`, prints a summary, and posts a Slack-compatible alert to
+CINELAKE_ALERT_WEBHOOK when it failed.
 """
 
 from __future__ import annotations
@@ -24,7 +33,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import io
 import json
 import logging
 import time
@@ -35,13 +43,12 @@ from pathlib import Path
 from typing import Any
 
 import dlt
-import pendulum
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cinelake import lake
 from cinelake.config import Settings
-from cinelake.ingest import alerts, redaction, reject_rate
+from cinelake.ingest import alerts, bronze, crash, redaction, reject_rate
 from cinelake.ingest.report import RunReport, TableMetrics
 from cinelake.ingest.sources import csv_files, sql_tables, tmdb
 
@@ -55,18 +62,11 @@ RUN_LOG_SOURCE, RUN_LOG_TABLE = "ops", "ingestion_runs"
 DLT_CONFIG = {"normalize.parquet_normalizer.add_dlt_load_id": True}
 
 
-def _pipeline(settings: Settings, source: str, day: dt.date) -> dlt.Pipeline:
-    now = dt.datetime.now(dt.UTC)
-    moment = pendulum.datetime(day.year, day.month, day.day, now.hour, now.minute, now.second)
-    destination = dlt.destinations.filesystem(
-        bucket_url=lake.bronze_url(settings.lake_url),
-        layout=lake.DLT_LAYOUT,
-        current_datetime=moment,  # the partition day: today, or CINELAKE_LOAD_DATE
-    )
+def _pipeline(settings: Settings, source: str) -> dlt.Pipeline:
     return dlt.pipeline(
         pipeline_name=f"cinelake_{source}",
         pipelines_dir=str(settings.home / "dlt"),
-        destination=destination,
+        destination=bronze.destination(settings.lake_url),
         dataset_name=source,
         progress="log" if settings.progress else None,
     )
@@ -91,14 +91,48 @@ def _root_cause(exc: BaseException) -> BaseException:
     return next((e for e in chain if isinstance(e, KNOWN_ERRORS)), chain[-1])
 
 
-def _landed_bytes(settings: Settings, source: str, table: str, day: dt.date, load_id: str) -> int:
-    fs, path = lake.filesystem(
-        f"{lake.bronze_url(settings.lake_url, source, table)}/{lake.partition(day)}"
-    )
-    if not fs.exists(path):
-        return 0
-    return sum(info["size"] for info in fs.ls(path, detail=True)
-               if info["name"].rsplit("/", 1)[-1].startswith(load_id))  # fmt: skip
+def _landed_bytes(settings: Settings, source: str, table: str, load_id: str) -> int:
+    return lake.committed_bytes(lake.bronze_url(settings.lake_url, source, table), load_id)
+
+
+def finish_pending(pipeline: dlt.Pipeline, settings: Settings) -> list[TableMetrics]:
+    """Land the package an interrupted run left (extracted, normalized or half loaded).
+
+    Tables whose commit was made are skipped by BronzeDeltaJob (their txn marker), the others
+    committed. The local state is then brought up to the package's: a kill between dlt's
+    commit of an extracted package and its save of the state leaves the state one step behind,
+    and extracting from it would read the package's data again. Returns the package's tables
+    (rows and bytes landed by it, whichever run committed them), for the run report.
+    """
+    if not pipeline.has_pending_data:
+        return []
+    pending = [*pipeline.list_extracted_load_packages(), *pipeline.list_normalized_load_packages()]
+    log.warning("%s: finishing the package(s) %s of an interrupted run",
+                pipeline.dataset_name, ", ".join(pending))  # fmt: skip
+    began = time.monotonic()
+    with dlt.config.values(DLT_CONFIG):
+        pipeline.normalize()
+    load_info = pipeline.load()
+    pipeline.sync_destination()  # restores the package's state when it is newer than ours
+    metrics = []
+    for load_id in load_info.loads_ids if load_info else []:
+        detail = f"finished package {load_id} of an interrupted run"
+        for table, rows in sorted(_package_rows(pipeline, load_id).items()):
+            metric = TableMetrics(pipeline.dataset_name, table, rows, rows, detail=detail)
+            metric.bytes = _landed_bytes(settings, pipeline.dataset_name, table, load_id)
+            metric.seconds = round(time.monotonic() - began, 2)
+            metrics.append(metric)
+    return metrics
+
+
+def _package_rows(pipeline: dlt.Pipeline, load_id: str) -> dict[str, int]:
+    """Rows per table in a loaded package's data files."""
+    rows: dict[str, int] = {}
+    for job in pipeline.get_load_package_info(load_id).jobs.get("completed_jobs", []):
+        table, file_format = job.job_file_info.table_name, job.job_file_info.file_format
+        if not table.startswith("_dlt") and file_format == "parquet":
+            rows[table] = rows.get(table, 0) + pq.ParquetFile(job.file_path).metadata.num_rows
+    return rows
 
 
 def _run_source(
@@ -108,42 +142,68 @@ def _run_source(
         [Mapping[str, Any]], tuple[object, Callable[[dict[str, int]], list[TableMetrics]]]
     ],
     day: dt.date,
-    replace_day: bool = False,
+    day_snapshot: bool = False,
 ) -> list[TableMetrics]:
-    """Extract + normalize, then (for snapshots) clear the day, then load; return metrics."""
+    """Finish an interrupted run's package, then extract + normalize + load; return metrics."""
     began = time.monotonic()
-    pipeline = _pipeline(settings, source_name, day)
-    pipeline.abort_packages()  # never finish a previous failed run's package
+    pipeline = _pipeline(settings, source_name)
     spark_dirs = lake.release_dataset_dir(settings.lake_url, source_name)
     try:
-        source, to_metrics = build(pipeline.state)  # the state before this run
-        with dlt.config.values(DLT_CONFIG):
-            pipeline.extract(source, loader_file_format="parquet")
-            normalize_info = pipeline.normalize()
-        row_counts = {
-            table: count
-            for table, count in normalize_info.row_counts.items()
-            if not table.startswith("_dlt")
-        }
-        if replace_day:
-            for table in row_counts:
-                removed = lake.remove_partition(settings.lake_url, source_name, table, day)
-                if removed:
-                    log.info("%s.%s: replaced %d file(s) of %s", source_name, table, removed, day)
+        recovered = finish_pending(pipeline, settings)  # raises (the source fails) when it cannot
+        source, to_metrics = build(pipeline.state)  # the state after every landed package
+        try:
+            bronze.prepare(source, day, day_snapshot)
+            _crash_after_first_item(settings, source, source_name)
+            with dlt.config.values(DLT_CONFIG):
+                pipeline.extract(source, loader_file_format="parquet")
+                if settings.crash_at == f"normalize:{source_name}":
+                    crash.point(settings.crash_at)
+                normalize_info = pipeline.normalize()
+        except Exception:
+            pipeline.abort_packages()  # nothing of this package reached the lake: drop it
+            raise
+        # A load failure keeps the package (some tables may be committed): the next run
+        # finishes it.
         load_info = pipeline.load()
-        load_id = load_info.loads_ids[-1] if load_info.loads_ids else ""
-    except Exception:
-        pipeline.abort_packages()
-        raise
     finally:
         lake.restore_dirs(settings.lake_url, spark_dirs)
+    row_counts = {
+        table: count
+        for table, count in normalize_info.row_counts.items()
+        if not table.startswith("_dlt")
+    }
+    load_id = load_info.loads_ids[-1] if load_info.loads_ids else ""
     metrics = to_metrics(row_counts)
     seconds = round(time.monotonic() - began, 2)
     for metric in metrics:
         metric.seconds = seconds
         if load_id and metric.status != "skipped":  # a tripped file did land its rows
-            metric.bytes = _landed_bytes(settings, source_name, metric.table, day, load_id)
-    return metrics
+            metric.bytes = _landed_bytes(settings, source_name, metric.table, load_id)
+    return _merge(recovered, metrics)
+
+
+def _merge(recovered: list[TableMetrics], metrics: list[TableMetrics]) -> list[TableMetrics]:
+    """One row per table and run: a table of a finished interrupted package adds its rows and
+    bytes to this run's row of the same table (and says so), or keeps its own row."""
+    by_table = {metric.table: metric for metric in metrics}
+    merged = list(metrics)
+    for extra in recovered:
+        metric = by_table.get(extra.table)
+        if metric is None:
+            merged.append(extra)
+            continue
+        metric.rows_in += extra.rows_in
+        metric.rows_landed += extra.rows_landed
+        metric.bytes += extra.bytes
+        metric.detail = "; ".join(d for d in (metric.detail, extra.detail) if d)
+    return merged
+
+
+def _crash_after_first_item(settings: Settings, source: Any, source_name: str) -> None:
+    """With CINELAKE_CRASH_AT=extract:<source>, die mid-extraction, after the first item."""
+    if settings.crash_at == f"extract:{source_name}":
+        first = next(iter(source.resources.values()))
+        first.add_map(lambda item: (crash.point(settings.crash_at), item)[1])
 
 
 def _csv(settings: Settings, loaded_at: dt.datetime, _state: Mapping[str, Any]):
@@ -260,11 +320,11 @@ def _database_parts(settings: Settings, name: str) -> list[tuple[Callable, bool]
     url = _database_url(settings, name)
     plans = sql_tables.plan(database, url)
     parts = []
-    for replace_day in (False, True):
-        chosen = [p for p in plans if (p.cursor is None) == replace_day]
+    for day_snapshot in (False, True):
+        chosen = [p for p in plans if (p.cursor is None) == day_snapshot]
         if chosen:
             build = functools.partial(_database, database=database, url=url, plans=chosen)
-            parts.append((build, replace_day))
+            parts.append((build, day_snapshot))
     return parts
 
 
@@ -315,10 +375,16 @@ class _QuietArrowHintNotice(logging.Filter):
     The shop's hints come from MySQL reflection and are the ones dlt keeps (DECIMAL precision,
     nullability that connectorx's arrow types do not carry); the data is unchanged and the
     message asks nothing of the user. Its per-column detail remains at INFO (`-v`).
+    Also the sql_database WARNING that the load date's partition columns (hinted on every
+    resource, see bronze.prepare) are not reflected source columns: they are added by us.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "when merging arrow schema with dlt schema" not in record.getMessage()
+        message = record.getMessage()
+        return "when merging arrow schema with dlt schema" not in message and not (
+            "do not match any reflected source columns" in message
+            and message.startswith(f"Resource columns {list(lake.PARTITION_COLUMNS)}")
+        )
 
 
 def _quiet_dlt() -> None:
@@ -327,11 +393,13 @@ def _quiet_dlt() -> None:
         dlt_log.addFilter(_QuietArrowHintNotice())
 
 
+# source -> (builder, day snapshot: each load replaces the load day)
 BUILDERS = {"csv": (_csv, False), "tmdb": (_tmdb, True)}
 
 
 def _parts(settings: Settings, name: str) -> list[tuple[Callable, bool]]:
-    """A source's builders and whether each replaces the load day."""
+    """A source's builders and whether each is a day snapshot; a database of databases.yml
+    has up to two (its tables with a cursor, then those without)."""
     return [BUILDERS[name]] if name in BUILDERS else _database_parts(settings, name)
 
 
@@ -350,13 +418,13 @@ def run(settings: Settings, sources: tuple[str, ...] = SOURCES) -> RunReport:
         log.info("ingesting %s into %s", name, lake.bronze_url(settings.lake_url, name))
         try:
             metrics = []
-            for builder, replace_day in _parts(settings, name):
+            for builder, day_snapshot in _parts(settings, name):
                 metrics += _run_source(
                     settings,
                     name,
                     lambda state, b=builder: b(settings, started, state),
                     day,
-                    replace_day,
+                    day_snapshot,
                 )
             report.tables += metrics
             # A table can fail without an exception (the reject-rate alarm): its source fails.
@@ -404,15 +472,9 @@ def _write_report(settings: Settings, report: RunReport, day: dt.date) -> None:
         }
         for m in report.tables
     ]  # fmt: skip
-    table = pa.Table.from_pylist(rows, schema=RUN_LOG_SCHEMA)
-    url = (f"{lake.bronze_url(settings.lake_url, RUN_LOG_SOURCE, RUN_LOG_TABLE)}/"
-           f"{lake.partition(day)}/{report.run_id}.parquet")  # fmt: skip
-    fs, path = lake.filesystem(url)
-    fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
-    buffer = io.BytesIO()
-    pq.write_table(table, buffer)
-    with fs.open(path, "wb") as out:
-        out.write(buffer.getvalue())
+    table = lake.stamp(pa.Table.from_pylist(rows, schema=RUN_LOG_SCHEMA), day)
+    # One commit: a run killed before it leaves no row, never half a report.
+    lake.append(lake.bronze_url(settings.lake_url, RUN_LOG_SOURCE, RUN_LOG_TABLE), table)
 
 
 def summary(report: RunReport) -> str:

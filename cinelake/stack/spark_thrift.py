@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from cinelake import lake
 from cinelake.config import LOOPBACK, Settings
 from cinelake.stack import metastore, spark_cluster, spark_jars, spark_runtime
 from cinelake.stack.process import Daemon, ServiceError, ensure_port_free, port_open
@@ -43,7 +44,8 @@ def submit_command(settings: Settings) -> list[str]:
         "spark.ui.port": str(settings.spark_ui_port),
         "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
         # Where bronze lives, for dbt's register_bronze_sources macro (`set spark.cinelake...`).
-        "spark.cinelake.lake_root": settings.lake_url,
+        "spark.cinelake.lake_root": lake.spark_url(settings.lake_url),
+        **lake.spark_s3a_confs(settings.lake_url, settings.aws_endpoint_url),
     }
     if settings.spark_workers > 0:
         # One executor per worker, as big as the worker offers.

@@ -6,7 +6,7 @@
 {% macro bronze_lake_root() %}
     {%- set configured = var('lake_root', none) -%}
     {%- if configured -%}
-        {{ return(configured | trim('/')) }}
+        {{ return(configured.rstrip('/')) }}
     {%- endif -%}
     {%- set answer = run_query('set spark.cinelake.lake_root') -%}
     {%- set value = answer.columns[1].values()[0] if answer | length > 0 else '' -%}

@@ -1,15 +1,16 @@
 {#-
     Registers every source table of schema bronze (read from the graph, so wherever its YAML
-    is: models/silver/<source>/_<source>__sources.yml) as an external Parquet table over
-    <lake>/bronze/<source>/<table>, partitioned by the year/month/day directories of the load date.
-    Runs on-run-start (dbt_project.yml), so every build sees the partitions landed since the
-    last one. Per table:
-      1. create it from the declared columns if it does not exist (works before any data);
-      2. recover partitions (new load days) and refresh the file listing of Spark;
-      3. when the files of the newest load day carry columns the table lacks (a column added at
-         the source shows up in the newest load first), drop and re-create the table from the
-         merged schema of all its files, and say so in the log. Only the files of that day are
-         probed: reading the footers of the whole history on every run grows with it.
+    is: models/silver/<source>/_<source>__sources.yml) over <lake>/bronze/<source>/<table>, a
+    Delta table that ingestion (dlt) writes; Spark only reads it. Runs on-run-start
+    (dbt_project.yml) and does as little as it safely can:
+      - one show table extended lists what is registered; a table registered as Delta at its
+        location needs nothing more: Delta reads the table's commit log on every query, so new
+        loads, new columns and replaced days are seen without any refresh;
+      - a table not landed yet is registered as an empty placeholder from its declared columns
+        (a Parquet table over the same location, so that models build before the first
+        ingestion);
+      - a placeholder whose location now holds a Delta commit log (describe detail says
+        delta) is dropped and registered as the Delta table: once per table.
     Dropping an external table never deletes its files. Skip with --vars '{register_bronze: false}'.
 -#}
 {% macro register_bronze_sources() %}
@@ -19,62 +20,58 @@
     {%- set lake = bronze_lake_root() -%}
     {%- set started = modules.datetime.datetime.now() -%}
     {%- set nodes = graph.sources.values() | selectattr('schema', 'equalto', 'bronze') | list -%}
-    {{ log('bronze: registering ' ~ nodes | length ~ ' tables over ' ~ lake ~ '/bronze (create'
-           ~ ' if missing, recover new load days, refresh file listings; about 1-2 s a table)'
-           ~ ' ...', info=true) }}
     {%- do run_query('create schema if not exists bronze') -%}
+    {#- name -> (provider, location) of what is registered in schema bronze -#}
+    {%- set registered = {} -%}
+    {%- for row in run_query("show table extended in bronze like '*'") -%}
+        {%- set info = {} -%}
+        {%- for line in row[3].split('\n') if ': ' in line -%}
+            {%- do info.update({line.split(': ', 1)[0]: line.split(': ', 1)[1]}) -%}
+        {%- endfor -%}
+        {%- do registered.update({row[1]: (info.get('Provider', '') | lower,
+                                           info.get('Location', '') | replace('file:', ''))}) -%}
+    {%- endfor -%}
+    {%- set changed = [] -%}
     {%- for node in nodes -%}
+        {%- set name = node.identifier | lower -%}
         {%- set table = 'bronze.' ~ node.identifier -%}
         {%- set location = lake ~ '/bronze/' ~ node.source_name ~ '/' ~ node.name -%}
-        {%- set columns = [] -%}
-        {%- for column in node.columns.values() if column.name not in ('year', 'month', 'day') -%}
-            {%- do columns.append(column.name ~ ' ' ~ column.data_type) -%}
-        {%- endfor -%}
-        {%- do run_query(
-            'create table if not exists ' ~ table ~ ' (' ~ columns | join(', ')
-            ~ ', year int, month int, day int) using parquet partitioned by (year, month, day)'
-            ~ " location '" ~ location ~ "'"
-        ) -%}
-        {%- do run_query('alter table ' ~ table ~ ' recover partitions') -%}
-        {%- set partitions = run_query('show partitions ' ~ table).columns[0].values() -%}
-        {%- if partitions | length > 0 -%}
-            {#- 'year=2026/month=9/day=5' -> (2026, 9, 5); its directory is zero-padded
-                (the load-date layout of cinelake/lake.py) -#}
-            {%- set days = [] -%}
-            {%- for partition in partitions -%}
-                {%- set values = [] -%}
-                {%- for part in partition.split('/') -%}
-                    {%- do values.append(part.split('=')[1] | int) -%}
+        {%- set current = registered.get(name) -%}
+        {%- set wanted = location.replace('file:', '').rstrip('/') -%}
+        {%- set at_location = current and current[1].rstrip('/') == wanted -%}
+        {%- if current and current[0] == 'delta' and at_location -%}
+            {#- registered: nothing to do -#}
+        {%- else -%}
+            {%- if current and not at_location -%}
+                {%- do run_query('drop table if exists ' ~ table) -%}
+                {%- set current = none -%}
+            {%- endif -%}
+            {%- if not current -%}
+                {%- set columns = [] -%}
+                {%- set partitions = ('year', 'month', 'day') -%}
+                {%- for column in node.columns.values() if column.name not in partitions -%}
+                    {%- do columns.append(column.name ~ ' ' ~ column.data_type) -%}
                 {%- endfor -%}
-                {%- do days.append(values) -%}
-            {%- endfor -%}
-            {%- set newest = days | max -%}
-            {%- set newest_day = location ~ '/year=%04d/month=%02d/day=%02d' | format(*newest) -%}
-            {%- do run_query(
-                'create or replace temporary view cinelake_bronze_probe using parquet'
-                ~ " options (path '" ~ newest_day ~ "', mergeSchema 'true')"
-            ) -%}
-            {%- set in_files = run_query('describe cinelake_bronze_probe').columns[0].values() -%}
-            {%- set in_table = run_query('describe ' ~ table).columns[0].values() -%}
-            {%- set gained = [] -%}
-            {%- for name in in_files if name not in in_table and not name.startswith('#') -%}
-                {%- do gained.append(name) -%}
-            {%- endfor -%}
-            {%- if gained -%}
-                {{ log('bronze: ' ~ table ~ ' gained ' ~ gained | join(', ')
-                       ~ ' in its files: re-created from them (declare the new columns in'
-                       ~ ' _' ~ node.source_name ~ '__sources.yml)', info=true) }}
-                {%- do run_query('drop table ' ~ table) -%}
+                {%- do columns.extend(['year int', 'month int', 'day int']) -%}
                 {%- do run_query(
-                    'create table ' ~ table ~ " using parquet options (mergeSchema 'true')"
+                    'create table ' ~ table ~ ' (' ~ columns | join(', ') ~ ') using parquet'
                     ~ " location '" ~ location ~ "'"
                 ) -%}
-                {%- do run_query('alter table ' ~ table ~ ' recover partitions') -%}
+            {%- endif -%}
+            {%- set detail = run_query('describe detail ' ~ table) -%}
+            {%- if detail.columns['format'].values()[0] == 'delta' -%}
+                {%- do run_query('drop table ' ~ table) -%}
+                {%- do run_query(
+                    'create table ' ~ table ~ " using delta location '" ~ location ~ "'"
+                ) -%}
+                {%- do changed.append(table ~ ' (delta)') -%}
+            {%- elif not current -%}
+                {%- do changed.append(table ~ ' (not landed yet: empty placeholder)') -%}
             {%- endif -%}
         {%- endif -%}
-        {%- do run_query('refresh table ' ~ table) -%}
     {%- endfor -%}
     {%- set seconds = (modules.datetime.datetime.now() - started).total_seconds() -%}
-    {{ log('bronze: registered ' ~ nodes | length ~ ' tables in %.1f s' | format(seconds),
+    {{ log('bronze: ' ~ nodes | length ~ ' tables over ' ~ lake ~ '/bronze checked in %.1f s'
+           | format(seconds) ~ ('; registered ' ~ changed | join(', ') if changed else ''),
            info=true) }}
 {% endmacro %}

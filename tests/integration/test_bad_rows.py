@@ -10,11 +10,12 @@ import contextlib
 import datetime as dt
 import importlib.util
 import json
-import shutil
 
+import pyarrow as pa
 import pymysql
 import pytest
 from conftest import BIN_DIR, PROJECT_ROOT, Stack, running_stack, webhook
+from deltalake import DeltaTable, write_deltalake
 
 pytestmark = pytest.mark.integration
 
@@ -137,15 +138,16 @@ def healed_build(stack, first_build):
          (CORRECTED_CITY, fixed_at, first_build["customer_id"])),
     )  # fmt: skip
     on_day(stack, FIX_DAY).cinelake("ingest", "shop")
-    bronze = stack.home / "lake" / "bronze" / "shop" / "customers"
-    first_day = bronze / "year=2026" / "month=04" / "day=01"
-    reread_day = bronze / "year=2026" / "month=04" / "day=03"
-    reread_day.mkdir(parents=True, mode=0o700)  # owner-only, like everything in the home
-    copied = 0
-    for file in sorted(first_day.glob("*.parquet")):
-        shutil.copy(file, reread_day / f"reread.{file.name}")
-        copied += 1
-    assert copied > 0
+    # the first day's rows land again on 2026-04-03, in one commit, as a lag-window re-read
+    customers = str(stack.home / "lake" / "bronze" / "shop" / "customers")
+    first_day = DeltaTable(customers).to_pyarrow_table(
+        filters=[("year", "=", 2026), ("month", "=", 4), ("day", "=", 1)]
+    )
+    assert first_day.num_rows > 0
+    reread = first_day.set_column(
+        first_day.column_names.index("day"), "day", pa.array([3] * first_day.num_rows, pa.int32())
+    )
+    write_deltalake(customers, reread, mode="append")
     result = build(stack)
     return {"build": result, "fixed_at": fixed_at, "before": first_build_state}
 

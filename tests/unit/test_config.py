@@ -48,6 +48,7 @@ BAD_VALUES = {
     "CINELAKE_DEMO_AS_OF": "yesterday",
     "CINELAKE_PII_SALT": "short'salt",
     "AWS_ENDPOINT_URL": "minio:9000",
+    "CINELAKE_CRASH_AT": "sometimes",
     "CINELAKE_BIND_HOST": "localhost.example",
     "CINELAKE_START_TIMEOUT": "0",
     "CINELAKE_DOCS_PORT": "99999",

@@ -6,7 +6,7 @@ fit. A table with a cursor (see settings.CURSOR_NAMES for the detection rule) is
 incrementally on it and appended to bronze, so bronze keeps every version of a changed row;
 dlt keeps the last cursor in the pipeline state. A table without one is a snapshot: read
 whole on every run and replacing that load day's partition (the caller loads it apart, with
-`replace_day`).
+`day_snapshot`).
 
 Late rows: a row can become visible with a cursor older than the last one (a transaction that
 committed after a later one, a lagging replica); a plain cursor never sees it. So a run can
