@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.dataset as ds
 import yaml
 
 from cinelake import lake
@@ -55,14 +54,11 @@ def landed_schemas(lake_url: str, source: str) -> dict[str, pa.Schema]:
         table = entry.rstrip("/").rsplit("/", 1)[-1]
         if table.startswith(("_", ".")) or not fs.isdir(entry):
             continue  # dlt's own state and version tables
-        files = [  # data files only: not a _delta_log checkpoint or a hidden file
-            f
-            for f in fs.find(entry)
-            if f.endswith(".parquet")
-            and not any(p.startswith(("_", ".")) for p in f[len(entry) :].split("/"))
-        ]
-        if files:
-            schemas[table] = ds.dataset(files, filesystem=fs, format="parquet").schema
+        # The committed schema of the Delta table: files that a day snapshot replaced (still on
+        # disk until VACUUM) or a load cut short never count.
+        delta = lake.delta_table(lake.bronze_url(lake_url, source, table))
+        if delta is not None:
+            schemas[table] = delta.to_pyarrow_dataset().schema
     if not schemas:
         raise NothingLanded(
             f"nothing landed for {source} in {root}: run `cinelake ingest {source}`"

@@ -4,7 +4,7 @@
     Delta table that ingestion (dlt) writes; Spark only reads it. Runs on-run-start
     (dbt_project.yml) and does as little as it safely can:
       - one show table extended lists what is registered; a table registered as Delta at its
-        location needs nothing more: Delta reads the table's commit log on every query, so new
+        location needs nothing more: Delta reads the commit log of the table on every query, so new
         loads, new columns and replaced days are seen without any refresh;
       - a table not landed yet is registered as an empty placeholder from its declared columns
         (a Parquet table over the same location, so that models build before the first

@@ -22,6 +22,7 @@ import pyarrow.dataset as ds
 import pymysql
 import pytest
 from conftest import PROJECT_ROOT, Stack
+from deltalake import DeltaTable
 
 pytestmark = pytest.mark.integration
 
@@ -105,11 +106,13 @@ class Own:
         return runner.cinelake("ingest", DATABASE, check=check)
 
     def bronze(self, table: str, day: str | None = None, load_id: str | None = None) -> pa.Table:
+        """A bronze table as its committed Delta version reads (or one load day of it)."""
         path = self.stack.home / "lake" / "bronze" / DATABASE / table
+        filters = None
         if day:
-            y, m, d = day.split("-")
-            path = path / f"year={y}" / f"month={m}" / f"day={d}"
-        data = ds.dataset(path, format="parquet", partitioning="hive").to_table()
+            y, m, d = (int(part) for part in day.split("-"))
+            filters = [("year", "=", y), ("month", "=", m), ("day", "=", d)]
+        data = DeltaTable(str(path)).to_pyarrow_table(filters=filters)
         if load_id:
             data = data.filter(ds.field("_dlt_load_id") == load_id)
         return data

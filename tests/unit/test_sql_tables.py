@@ -242,15 +242,18 @@ def test_sources_yml_declares_what_landed_as_registration_expects(tmp_path):
     import pyarrow.parquet as pq
     import yaml
 
+    from cinelake import lake
     from cinelake.ingest.sources_yml import landed_schemas, render
 
-    day = tmp_path / "bronze" / "db" / "film" / "year=2026" / "month=03" / "day=01"
-    day.mkdir(parents=True)
     data = pa.table({
         "film_id": pa.array([1], pa.int32()), "views": pa.array([1], pa.decimal128(20, 0)),
-        "_dlt_load_id": pa.array(["1"]).dictionary_encode(),
+        "_dlt_load_id": pa.array(["1"]),
     })  # fmt: skip
-    pq.write_table(data, day / "1.a.parquet")
+    url = lake.bronze_url(str(tmp_path), "db", "film")
+    lake.append(url, lake.stamp(data, dt.date(2026, 3, 1)))
+    # A file on disk that no commit names (a load cut short) is not part of the table.
+    stray = pa.table({"stray": [1]})
+    pq.write_table(stray, tmp_path / "bronze" / "db" / "film" / "year=2026" / "stray.parquet")
     (tmp_path / "bronze" / "db" / "_dlt_loads").mkdir()
     pq.write_table(pa.table({"x": [1]}), tmp_path / "bronze" / "db" / "_dlt_loads" / "l.parquet")
     source = yaml.safe_load(render("db", landed_schemas(str(tmp_path), "db")))["sources"][0]
