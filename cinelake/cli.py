@@ -173,7 +173,8 @@ def cmd_maintain(settings: Settings, args: argparse.Namespace) -> int:
     for done in maintenance.maintain(settings, args.retain_hours, args.force):
         print(
             f"{done.table:<45} optimize: {done.files_removed:>4} files into {done.files_added:>3}"
-            f"  vacuum: ok  {done.seconds:6.1f}s"
+            f"  vacuum: ok  {done.seconds:6.1f}s",
+            flush=True,
         )
     return 0
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cinelake.config import Settings
@@ -50,8 +51,9 @@ def delta_tables(settings: Settings) -> list[str]:
     return sorted(found)
 
 
-def maintain(settings: Settings, retain_hours: int | None, force: bool) -> list[Maintained]:
-    """OPTIMIZE, then VACUUM RETAIN `retain_hours` (default: the setting), every Delta table."""
+def maintain(settings: Settings, retain_hours: int | None, force: bool) -> Iterator[Maintained]:
+    """OPTIMIZE, then VACUUM RETAIN `retain_hours` (default: the setting), every Delta table,
+    one table after the other as the caller iterates; a refused retention raises at once."""
     hours = settings.vacuum_retain_hours if retain_hours is None else retain_hours
     if hours < SAFE_RETAIN_HOURS and not force:
         raise UsageError(
@@ -60,9 +62,12 @@ def maintain(settings: Settings, retain_hours: int | None, force: bool) -> list[
             "still read; add --force if no reader needs them"
         )
     # Delta refuses a short retention itself; --force lifts that check in this session only.
+    return _maintain_each(settings, hours, force)
+
+
+def _maintain_each(settings: Settings, hours: int, force: bool) -> Iterator[Maintained]:
     check = "false" if force else "true"
     session = [f"set spark.databricks.delta.retentionDurationCheck.enabled = {check}"]
-    done = []
     for table in delta_tables(settings):
         began = time.monotonic()
         results = sql_client.run_all(
@@ -71,9 +76,8 @@ def maintain(settings: Settings, retain_hours: int | None, force: bool) -> list[
         optimize_columns, optimize_rows = results[len(session)]
         metrics = dict(zip(optimize_columns, optimize_rows[0], strict=True))["metrics"]
         removed, added = _files(metrics)
-        done.append(Maintained(table, removed, added, round(time.monotonic() - began, 1)))
         log.debug("maintained %s", table)
-    return done
+        yield Maintained(table, removed, added, round(time.monotonic() - began, 1))
 
 
 def _files(metrics: object) -> tuple[int, int]:

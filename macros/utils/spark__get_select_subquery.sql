@@ -7,13 +7,15 @@
     Delta keeps the previous version: the build fails with the constraint, its expression and
     the first column's value of the row (its key), and nothing is published. A projection, not
     a filter: Spark never pushes it below a join onto rows that the model would not keep.
+    As in Delta, a condition that is null is a violation (`rating is null or rating between 1
+    and 5`, not `rating between 1 and 5`, for an optional column).
 -#}
 {% macro spark__get_select_subquery(sql) %}
     {%- set columns = model['columns'].values() | list -%}
     {%- set violations = [] -%}
     {%- for constraint in contract_check_constraints(model) -%}
         {%- do violations.append(
-            "when not (" ~ constraint.expression ~ ") then raise_error(concat("
+            "when not coalesce(" ~ constraint.expression ~ ", false) then raise_error(concat("
             ~ sql_string_literal(this ~ ": constraint " ~ constraint.name ~ " ("
                 ~ constraint.expression ~ ") violated by the row with " ~ columns[0].name ~ " = ")
             ~ ", coalesce(cast(" ~ columns[0].name ~ " as string), 'null')))"
