@@ -6,12 +6,12 @@
     column comments set after creation.
 -#}
 {% macro spark__alter_column_comment(relation, column_dict) %}
-    {%- if config.get('file_format') == 'delta' and column_dict -%}
-        {%- set comments = [] -%}
-        {%- for column_name, column in column_dict.items() -%}
-            {%- set name = adapter.quote(column_name) if column['quote'] else column_name -%}
-            {%- do comments.append(name ~ ' comment ' ~ sql_string_literal(column['description'])) -%}
-        {%- endfor -%}
+    {%- set comments = [] -%}
+    {%- for column_name, column in column_dict.items() -%}
+        {%- set name = adapter.quote(column_name) if column['quote'] else column_name -%}
+        {%- do comments.append(name ~ ' comment ' ~ sql_string_literal(column['description'])) -%}
+    {%- endfor -%}
+    {%- if config.get('file_format') == 'delta' and comments -%}
         {%- call statement('alter_column_comment') -%}
             alter table {{ relation }} alter column {{ comments | join(', ') }}
         {%- endcall -%}

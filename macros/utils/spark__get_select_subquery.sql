@@ -20,16 +20,18 @@
                 ~ constraint.expression ~ ") violated by the row with " ~ columns[0].name ~ " = ")
             ~ ", coalesce(cast(" ~ columns[0].name ~ " as string), 'null')))"
         ) -%}
+    {%- endfor -%}
+    {%- set selected = [] -%}
+    {%- for column in columns -%}
+        {%- if loop.first and violations -%}
+            {%- do selected.append(
+                "case " ~ violations | join(" ") ~ " else " ~ column.name ~ " end as " ~ column.name
+            ) -%}
+        {%- else -%}
+            {%- do selected.append(column.name) -%}
+        {%- endif -%}
     {%- endfor %}
-    select
-        {% for column in columns -%}
-            {%- if loop.first and violations -%}
-                case {{ violations | join(' ') }} else {{ column.name }} end as {{ column.name }}
-            {%- else -%}
-                {{ column.name }}
-            {%- endif -%}
-            {{- ',' if not loop.last }}
-        {% endfor -%}
+    select {{ selected | join(', ') }}
     from (
         {{ sql }}
     ) as model_subq
