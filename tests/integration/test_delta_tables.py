@@ -81,7 +81,8 @@ def lake(tmp_path_factory):
     with running_stack(tmp_path_factory.mktemp("delta")) as stack:
         stack.cinelake("demo-data", "--scale", "0.05", "--seed", "7", "--as-of", AS_OF)
         on_day(stack, AS_OF).cinelake("ingest", "all")
-        # models only: the data tests are test_transform's; the crash test below runs them
+        # seeds and models only: the data tests are test_transform's; the crash test runs them
+        stack.dbt("seed")
         first = stack.dbt("run")
         assert "ERROR=0" in first.stdout
         yield stack
@@ -214,7 +215,8 @@ def test_a_thrift_server_killed_mid_build_leaves_each_table_old_or_new(lake):
     previous = fingerprints(lake, tables)
 
     build = subprocess.Popen(
-        [str(BIN_DIR / "dbt"), "run"], cwd=PROJECT_ROOT, env=lake.env, text=True,
+        [str(BIN_DIR / "dbt"), "run"], cwd=PROJECT_ROOT, text=True,
+        env={**lake.env, "PYTHONUNBUFFERED": "1"},  # its lines as they come
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
