@@ -23,6 +23,13 @@ the Thrift server's JVM (sampled from /proc every 0.2 s):
    freshness` and `dbt build --select source_status:fresher+ --state <that record>` (timed
    together): models downstream of sources that received rows, with their tests;
 8. edit loop: `dbt build --select <one staging model>`, the server warm.
+
+`--formats parquet,delta` measures the table formats side by side instead (issue 14): after
+the ingest, per format, `dbt build --full-refresh --vars '{file_format: <format>}'` twice
+(the first switches every table to the format; the second is the warm build the ratios use),
+the engine floor of that build, and the size on disk of silver and gold (every file under
+their warehouse folders: for Delta, its log and the files that older versions keep until a
+VACUUM). Figures: `$CINELAKE_HOME/bench/dbt_formats_sf<scale>.json`.
 """
 
 from __future__ import annotations
@@ -170,6 +177,34 @@ def run_slim(settings, target: Path, thrift_pid: int, results: dict) -> None:
     results["slim"]["nodes"] = len(ran)
 
 
+def folder_mb(folder: Path) -> float:
+    return round(sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20, 1)
+
+
+def compare_formats(settings, formats: list[str], thrift_pid: int, results: dict) -> None:
+    """Per table format: a switching build, a warm build, its floor, the warehouse's size."""
+    cinelake, dbt = str(BIN / "cinelake"), str(BIN / "dbt")
+    warehouse = settings.home / "spark" / "warehouse"
+    stage("ingest", [cinelake, "ingest", "all"], thrift_pid, results)
+    for file_format in formats:
+        chosen = ["--vars", json.dumps({"file_format": file_format})]
+        figures: dict = {}
+        stage("switch", [dbt, "build", "--full-refresh", *chosen], thrift_pid, figures)
+        stage("full", [dbt, "build", "--full-refresh", *chosen], thrift_pid, figures)
+        run_floor(settings, target_dir(), thrift_pid, figures)
+        floor = figures["floor"]["seconds"]
+        figures["overhead_ratio"] = round(figures["full"]["seconds"] / floor, 2)
+        figures["size_mb"] = {
+            layer: folder_mb(warehouse / f"{layer}.db") for layer in ("silver", "gold")
+        }
+        results[file_format] = figures
+        print(f"{file_format}: {figures['size_mb']} MB, overhead {figures['overhead_ratio']}")
+    if {"parquet", "delta"} <= set(formats):
+        results["delta_over_parquet"] = round(
+            results["delta"]["full"]["seconds"] / results["parquet"]["full"]["seconds"], 2
+        )
+
+
 def machine() -> dict:
     mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
     return {
@@ -188,6 +223,12 @@ def main() -> None:
         help="skip the cold build and the second full build (the incremental run is then "
         "compared with the full build before the day)",
     )
+    parser.add_argument(
+        "--formats",
+        default="",
+        help="comma list of table formats to compare (parquet,delta): full build, floor and "
+        "size per format, instead of the stages above",
+    )
     args = parser.parse_args()
     settings = load_settings()
     manifest = json.loads((settings.demo_dir / "manifest.json").read_text())
@@ -203,6 +244,13 @@ def main() -> None:
         "spark_master": spark_thrift.running_master(thrift_pid),
     }
 
+    if args.formats:
+        compare_formats(settings, args.formats.split(","), thrift_pid, results)
+        out = settings.home / "bench" / f"dbt_formats_sf{scale:g}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"delta / parquet, full build: {results.get('delta_over_parquet')}\nfigures: {out}")
+        return
     stage("ingest", [cinelake, "ingest", "all"], thrift_pid, results)
     # The first build after the server starts pays for JIT warm-up and class loading: recorded,
     # but the ratios use the warm build that follows.

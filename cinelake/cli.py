@@ -184,6 +184,18 @@ def cmd_quality(settings: Settings, args: argparse.Namespace) -> int:
     return quality.check(settings, args.date)
 
 
+def cmd_maintain(settings: Settings, args: argparse.Namespace) -> int:
+    from cinelake import maintenance
+
+    for done in maintenance.maintain(settings, args.retain_hours, args.force):
+        print(
+            f"{done.table:<45} optimize: {done.files_removed:>4} files into {done.files_added:>3}"
+            f"  vacuum: ok  {done.seconds:6.1f}s",
+            flush=True,
+        )
+    return 0
+
+
 def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
     from cinelake.stack import docs_site
 
@@ -311,6 +323,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     health.add_argument("--date", type=_date, default=None, help="the load day, YYYY-MM-DD")
     health.set_defaults(func=cmd_quality)
+    maintain = commands.add_parser(
+        "maintain",
+        help="OPTIMIZE and VACUUM every Delta table of silver and gold (run it between builds)",
+        description="Compact each table's small files (OPTIMIZE), then delete the files that no "
+        "version younger than the retention needs (VACUUM RETAIN). Time travel reaches back as "
+        "far as the retention, no further. Default retention: CINELAKE_VACUUM_RETAIN_HOURS "
+        "(168, Delta's safe minimum).",
+    )
+    maintain.add_argument(
+        "--retain-hours",
+        type=_bounded_int(0, 87600, "a number of hours"),
+        default=None,
+        help="history to keep, in hours (default: CINELAKE_VACUUM_RETAIN_HOURS or 168)",
+    )
+    maintain.add_argument(
+        "--force",
+        action="store_true",
+        help="allow a retention below 168 hours (it can break running queries and time travel)",
+    )
+    maintain.set_defaults(func=cmd_maintain)
     docs = commands.add_parser(
         "docs",
         help="serve the generated dbt docs site (after dbt docs generate) on 127.0.0.1, or "

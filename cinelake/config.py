@@ -237,6 +237,17 @@ class Settings(BaseSettings):
             "CINELAKE_METASTORE_PASSWORD", secret=True, section="spark", accepts="16+ characters"
         ),
     )
+    # Delta's own floor for VACUUM is 7 days (168 h): a shorter retention can delete files that
+    # a running query or a reader's time travel still needs. `cinelake maintain` refuses less
+    # unless --force.
+    vacuum_retain_hours: int = Field(
+        168,
+        ge=0,
+        le=87600,
+        description="hours of table history `cinelake maintain` keeps (VACUUM RETAIN); below "
+        "168 only with `--force`",
+        **_env("CINELAKE_VACUUM_RETAIN_HOURS", section="spark"),
+    )
     # -- dbt's profile (profiles/profiles.yml reads these through env_var()) -------------------
     dbt_target: str = Field(
         "local",

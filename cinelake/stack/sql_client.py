@@ -22,6 +22,12 @@ MAX_WIDTH = 60  # a cell wider than this is cut, with an ellipsis, in the table 
 
 def run(settings: Settings, statement: str) -> tuple[list[str], list[tuple]]:
     """Column names and rows of one statement."""
+    return run_all(settings, [statement])[0]
+
+
+def run_all(settings: Settings, statements: Sequence[str]) -> list[tuple[list[str], list[tuple]]]:
+    """Column names and rows of each statement, in order, in one session (a `set` holds for
+    the statements after it); the first statement Spark refuses stops the rest."""
     if not port_open(settings.thrift_port):
         raise CinelakeError(
             f"the Spark Thrift server does not answer on {LOOPBACK}:{settings.thrift_port}: "
@@ -34,9 +40,12 @@ def run(settings: Settings, statement: str) -> tuple[list[str], list[tuple]]:
         conn = hive.connect(host=LOOPBACK, port=settings.thrift_port, username="cinelake")
         with contextlib.closing(conn):
             cursor = conn.cursor()
-            cursor.execute(statement)
-            columns = [d[0].split(".")[-1] for d in cursor.description or []]
-            return columns, cursor.fetchall() if columns else []
+            results = []
+            for statement in statements:
+                cursor.execute(statement)
+                columns = [d[0].split(".")[-1] for d in cursor.description or []]
+                results.append((columns, cursor.fetchall() if columns else []))
+            return results
     except HiveError as exc:
         raise CinelakeError(f"Spark refused the statement: {_spark_message(exc)}") from None
 

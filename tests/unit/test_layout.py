@@ -1,6 +1,6 @@
-"""The package's layout rules, read from the code: imports only run downward (cli, then demo
-and quality, then the ingest and stack wings, then lake, config, errors), no module imports
-itself back through others, and only config.py reads the environment."""
+"""The package's layout rules, read from the code: imports only run downward (cli, then demo,
+quality and maintenance, then the ingest and stack wings, then lake, config, errors), no module
+imports itself back through others, and only config.py reads the environment."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ FLOORS = {
     "cinelake.demo": 4,
     "cinelake.quality": 4,
     "cinelake.ops": 4,
+    "cinelake.maintenance": 4,
     "cinelake.cli": 5,
 }
 

@@ -5,6 +5,9 @@
     sessions have a catalog title now conforming to another title_key. Title matching moves with the
     data (a TMDB movie arrives and a catalog title that stood alone now matches it): dim_title
     is rebuilt with the new key, so the old partitions must follow or they point at nothing.
+    insert_overwrite, not merge on session_id, for the same reason as its staging model:
+    each touched date is recomputed whole, so replacing it (one Delta commit) is exact and
+    needs no join with the table. Delta checks the contract constraints on that write.
 -#}
 {{
     config(

@@ -2,7 +2,11 @@
     One row per valid viewing session (its latest version), partitioned by session date.
     Incremental: a run rebuilds only the session dates touched by versions first loaded since
     the last run (insert_overwrite replaces exactly those partitions; the partition column
-    comes last, as the Spark dynamic partition overwrite requires).
+    comes last, as the Spark dynamic partition overwrite requires). On Delta that replace is one
+    commit: readers see the dates before or after it, never between. Not merge on
+    session_id: a run recomputes every session of a touched date from bronze, so replacing
+    the date is exact (a session that now fails a rule leaves it), where a merge would have
+    to join the whole table on its key and would never remove such a row.
 -#}
 {{
     config(

@@ -1,0 +1,257 @@
+"""Silver and gold as Delta tables, on a stack of their own (the crash test kills its Thrift
+server): a rebuild is an atomic replace for a reader polling it and for a session opened
+before it; a Thrift server killed mid-build leaves every table at its previous or its new
+content, and the next build is green; descriptions are in the catalog; the contract's
+constraints stop a violating row before it is published; `cinelake maintain` compacts and
+vacuums. One demo and one stack for the whole module, each test building on the last."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+
+import pytest
+from conftest import BIN_DIR, PROJECT_ROOT, Stack, running_stack
+from pyhive import hive
+
+pytestmark = pytest.mark.integration
+
+AS_OF = "2026-04-01"
+# dbt-spark runs `drop table` then `create table` for a Parquet rebuild; on Delta it must not.
+DROP = "drop table if exists"
+
+
+def on_day(stack: Stack, load_date: str) -> Stack:
+    return Stack(home=stack.home, env={**stack.env, "CINELAKE_LOAD_DATE": load_date})
+
+
+def delta_tables(stack: Stack) -> list[str]:
+    """Every Delta table of silver and gold (not the base_ views, not the Parquet seeds)."""
+    found = []
+    for schema in ("silver", "gold"):
+        for _ns, name, _tmp, info in stack.thrift_rows(f"show table extended in {schema} like '*'"):
+            if "Provider: delta" in info and "Type: VIEW" not in info:
+                found.append(f"{schema}.{name}")
+    return sorted(found)
+
+
+def fingerprints(stack: Stack, tables: list[str]) -> dict[str, tuple]:
+    """Row count and an order-free hash sum of each table: equal fingerprints, equal content."""
+    conn = hive.connect(host="127.0.0.1", port=stack.thrift_port)
+    with contextlib.closing(conn):
+        cursor = conn.cursor()
+        found = {}
+        for table in tables:
+            cursor.execute(f"select count(*), sum(cast(hash(*) as bigint)) from {table}")
+            found[table] = tuple(cursor.fetchall()[0])
+        return found
+
+
+def dbt_failing(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
+    return stack.run(str(BIN_DIR / "dbt"), *args, check=False)
+
+
+def detail(stack: Stack, table: str) -> dict:
+    """`describe detail` of a Delta table, by column name."""
+    conn = hive.connect(host="127.0.0.1", port=stack.thrift_port)
+    with contextlib.closing(conn):
+        cursor = conn.cursor()
+        cursor.execute(f"describe detail {table}")
+        names = [d[0].split(".")[-1] for d in cursor.description]
+        return dict(zip(names, cursor.fetchall()[0], strict=True))
+
+
+def data_files(stack: Stack, table: str) -> int:
+    """Data files on disk under a table's folder (not its _delta_log)."""
+    schema, name = table.split(".")
+    folder = stack.home / "spark" / "warehouse" / f"{schema}.db" / name
+    return sum(1 for f in folder.rglob("*.parquet") if "_delta_log" not in f.parts)
+
+
+def version(cursor, table: str) -> int:
+    cursor.execute(f"describe history {table} limit 1")
+    return cursor.fetchall()[0][0]
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory):
+    with running_stack(tmp_path_factory.mktemp("delta")) as stack:
+        stack.cinelake("demo-data", "--scale", "0.05", "--seed", "7", "--as-of", AS_OF)
+        on_day(stack, AS_OF).cinelake("ingest", "all")
+        # seeds and models only: the data tests are test_transform's; the crash test runs them
+        stack.dbt("seed")
+        first = stack.dbt("run")
+        assert "ERROR=0" in first.stdout
+        yield stack
+
+
+def test_silver_and_gold_are_delta_tables_with_their_descriptions(lake):
+    tables = delta_tables(lake)
+    assert {"silver.stg_shop__viewing_sessions", "gold.dim_title", "gold.fct_payments"} <= set(
+        tables
+    )
+    described = dict(
+        (row[0], row[1]) for row in lake.thrift_rows("describe table extended gold.dim_title")
+    )
+    assert described["Provider"] == "delta"
+    assert described["Comment"].startswith("One row per title")
+    columns = {row[0]: row[2] for row in lake.thrift_rows("describe gold.fct_viewing_sessions")}
+    assert columns["customer_key"] == "Surrogate key of the customer version (dim_customer)."
+    # an apostrophe and a doc() block survive the comment SQL
+    [(comment,)] = [
+        (row[1],)
+        for row in lake.thrift_rows("describe table extended gold.horror_top_titles_yearly")
+        if row[0] == "Comment"
+    ]
+    assert "Seed 002's question" in comment
+    # a view's columns carry theirs too (create or replace view v (col comment ...))
+    view = {row[0]: row[2] for row in lake.thrift_rows("describe silver.base_csv__movies")}
+    assert any(view.values())
+
+
+def test_a_rebuild_never_hides_a_table_and_open_sessions_see_the_new_version(lake):
+    gold = [t for t in delta_tables(lake) if t.startswith("gold.")]
+    # a session opened before the rebuild, as a BI tool keeps one
+    before_conn = hive.connect(host="127.0.0.1", port=lake.thrift_port)
+    open_session = before_conn.cursor()
+    open_session.execute("select count(*) from gold.fct_viewing_sessions")
+    [(sessions_before,)] = open_session.fetchall()
+    version_before = version(open_session, "gold.fct_viewing_sessions")
+    # one more day of sessions, so that the rebuild changes the fact
+    lake.cinelake("demo-data", "--advance-day")
+    on_day(lake, "2026-04-02").cinelake("ingest", "shop")
+    lake.dbt("run", "--select", "stg_shop__viewing_sessions")
+
+    failures: list[str] = []
+    rounds = [0]
+    done = threading.Event()
+
+    def poll() -> None:
+        conn = hive.connect(host="127.0.0.1", port=lake.thrift_port)
+        with contextlib.closing(conn):
+            cursor = conn.cursor()
+            while not done.is_set():
+                for table in gold:
+                    try:
+                        cursor.execute(f"select count(*) from {table}")
+                        if cursor.fetchall()[0][0] == 0:
+                            failures.append(f"{table}: 0 rows")
+                    except Exception as exc:  # noqa: BLE001 - any error is the finding
+                        failures.append(f"{table}: {str(exc)[:300]}")
+                rounds[0] += 1
+
+    dbt_log = lake.home / "dbt-logs" / "dbt.log"
+    log_before = dbt_log.stat().st_size
+    poller = threading.Thread(target=poll)
+    poller.start()
+    try:
+        rebuild = lake.dbt("run", "--select", "tag:gold", "--full-refresh")
+    finally:
+        done.set()
+        poller.join()
+    assert "ERROR=0" in rebuild.stdout
+    assert rounds[0] >= 2  # the poller really ran during the rebuild
+    assert failures == []
+    with dbt_log.open() as log:
+        log.seek(log_before)
+        ran = log.read()
+    assert "create or replace table gold.dim_title" in ran and DROP not in ran
+
+    with contextlib.closing(before_conn):
+        open_session.execute("select count(*) from gold.fct_viewing_sessions")
+        [(sessions_after,)] = open_session.fetchall()
+        [(fresh,)] = lake.thrift_rows("select count(*) from gold.fct_viewing_sessions")
+        assert sessions_after == fresh > sessions_before
+        assert version(open_session, "gold.fct_viewing_sessions") > version_before
+        # time travel: the version before the rebuild is still readable, as it was
+        open_session.execute(
+            f"select count(*) from gold.fct_viewing_sessions version as of {version_before}"
+        )
+        assert open_session.fetchall() == [(sessions_before,)]
+
+
+def test_a_constraint_violation_fails_the_build_and_publishes_nothing(lake):
+    """A row that breaks a contract constraint (here forged into silver, bypassing the
+    quarantine: only a bug of ours can produce it) fails the model; gold keeps its version."""
+    lake.thrift_rows(
+        "insert into silver.stg_shop__viewing_sessions select -1 as session_id, customer_id, "
+        "catalog_title_id, device, -5 as minutes_watched, rating, source_row_count, "
+        "is_completed, started_at, updated_at, current_timestamp() as loaded_at, session_date "
+        "from silver.stg_shop__viewing_sessions limit 1"
+    )
+    [(before,)] = lake.thrift_rows("select count(*) from gold.fct_viewing_sessions")
+    [(version_before, *_)] = lake.thrift_rows("describe history gold.fct_viewing_sessions limit 1")
+    try:
+        # incremental: Delta's table constraint refuses the insert overwrite
+        incremental = dbt_failing(lake, "run", "--select", "fct_viewing_sessions")
+        assert incremental.returncode == 1
+        assert "minutes_watched_not_negative" in incremental.stdout
+        # full refresh: the write-time guard refuses the create or replace
+        rebuild = dbt_failing(lake, "run", "--select", "fct_viewing_sessions", "--full-refresh")
+        assert rebuild.returncode == 1
+        assert (
+            "constraint minutes_watched_not_negative (minutes_watched >= 0) violated by the row "
+            "with session_id = -1" in rebuild.stdout
+        )
+        [(version_after, *_)] = lake.thrift_rows(
+            "describe history gold.fct_viewing_sessions limit 1"
+        )
+        assert version_after == version_before
+        assert lake.thrift_rows("select count(*) from gold.fct_viewing_sessions") == [(before,)]
+    finally:
+        lake.thrift_rows("delete from silver.stg_shop__viewing_sessions where session_id = -1")
+    properties = dict(lake.thrift_rows("show tblproperties gold.fct_viewing_sessions"))
+    assert properties["delta.constraints.minutes_watched_not_negative"] == "minutes_watched >= 0"
+    assert properties["delta.constraints.session_id_not_null"] == "session_id is not null"
+
+
+def test_a_thrift_server_killed_mid_build_leaves_each_table_old_or_new(lake):
+    lake.cinelake("demo-data", "--advance-day")
+    on_day(lake, "2026-04-03").cinelake("ingest", "all")
+    tables = delta_tables(lake)
+    previous = fingerprints(lake, tables)
+
+    build = subprocess.Popen(
+        [str(BIN_DIR / "dbt"), "run"], cwd=PROJECT_ROOT, text=True,
+        env={**lake.env, "PYTHONUNBUFFERED": "1"},  # its lines as they come
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        for line in build.stdout:  # until the first gold table is replaced
+            if "OK created sql table model gold." in line:
+                break
+        else:
+            pytest.fail("the build ended before it replaced a gold table")
+        thrift_pid = int((lake.home / "run" / "spark-thrift.pid").read_text().split()[0])
+        os.kill(thrift_pid, signal.SIGKILL)
+    finally:
+        build.kill()
+        build.wait()
+
+    lake.cinelake("up")
+    assert delta_tables(lake) == tables
+    crashed = fingerprints(lake, tables)
+    after = lake.dbt("build")
+    assert "ERROR=0" in after.stdout
+    new = fingerprints(lake, tables)
+    assert [t for t in tables if crashed[t] not in (previous[t], new[t])] == []
+    assert any(previous[t] != new[t] for t in tables)  # the day changed something
+
+
+def test_maintain_compacts_and_vacuums_every_delta_table(lake):
+    refused = lake.cinelake("maintain", "--retain-hours", "1", check=False)
+    assert refused.returncode == 2 and "below Delta's safe minimum of 168" in refused.stderr
+
+    fact = "gold.fct_viewing_sessions"
+    # the files of older versions are still there: time travel reads them
+    assert data_files(lake, fact) > detail(lake, fact)["numFiles"]
+    [(rows,)] = lake.thrift_rows(f"select count(*) from {fact}")
+
+    done = lake.cinelake("maintain", "--retain-hours", "0", "--force")
+    listed = {line.split()[0] for line in done.stdout.splitlines()}
+    assert set(delta_tables(lake)) == listed
+    assert data_files(lake, fact) == detail(lake, fact)["numFiles"]  # only the current ones
+    assert lake.thrift_rows(f"select count(*) from {fact}") == [(rows,)]
