@@ -146,6 +146,9 @@ def canon(value) -> str | None:
     if isinstance(value, bytes):
         return value.hex()
     if isinstance(value, dt.datetime):
+        # Bronze tags DATETIMEs as UTC (the server runs in +00:00); MySQL gives them naive.
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -218,8 +221,8 @@ def test_types_land_as_documented(own):
         "wide_flags": pa.decimal128(20, 0), "views": pa.decimal128(20, 0),
         "tiny_u": pa.int16(), "int_u": pa.int64(), "ratio": pa.string(),
         "fine": pa.decimal128(38, 20), "price": pa.decimal128(5, 2), "runtime": pa.string(),
-        "released": pa.date32(), "first_shown": pa.timestamp("us"),
-        "last_update": pa.timestamp("us"), "meta": pa.string(), "rating": pa.string(),
+        "released": pa.date32(), "first_shown": pa.timestamp("us", tz="UTC"),
+        "last_update": pa.timestamp("us", tz="UTC"), "meta": pa.string(), "rating": pa.string(),
     }  # fmt: skip
     assert {name: schema.field(name).type for name in expected} == expected
     assert pa.types.is_binary(schema.field("spot").type) or \
