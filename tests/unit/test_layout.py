@@ -98,3 +98,10 @@ def test_importing_the_pipelines_changes_no_environment():
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("NORMALIZE__")}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT)
+
+
+def test_test_modules_have_unique_names():
+    """pytest imports test files by their base name (rootdir-relative 'prepend' mode): two
+    test_x.py in different folders stop the whole suite at collection."""
+    names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []
