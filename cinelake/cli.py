@@ -187,7 +187,7 @@ def cmd_quality(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_maintain(settings: Settings, args: argparse.Namespace) -> int:
     from cinelake import maintenance
 
-    for done in maintenance.maintain(settings, args.retain_hours, args.force):
+    for done in maintenance.maintain(settings, args.retain_hours, args.force, tuple(args.tables)):
         print(
             f"{done.table:<45} optimize: {done.files_removed:>4} files into {done.files_added:>3}"
             f"  vacuum: ok  {done.seconds:6.1f}s",
@@ -330,6 +330,12 @@ def build_parser() -> argparse.ArgumentParser:
         "version younger than the retention needs (VACUUM RETAIN). Time travel reaches back as "
         "far as the retention, no further. Default retention: CINELAKE_VACUUM_RETAIN_HOURS "
         "(168, Delta's safe minimum).",
+    )
+    maintain.add_argument(
+        "tables",
+        nargs="*",
+        metavar="SCHEMA.TABLE",
+        help="only these tables (default: every Delta table of silver and gold)",
     )
     maintain.add_argument(
         "--retain-hours",

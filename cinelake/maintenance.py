@@ -51,9 +51,12 @@ def delta_tables(settings: Settings) -> list[str]:
     return sorted(found)
 
 
-def maintain(settings: Settings, retain_hours: int | None, force: bool) -> Iterator[Maintained]:
-    """OPTIMIZE, then VACUUM RETAIN `retain_hours` (default: the setting), every Delta table,
-    one table after the other as the caller iterates; a refused retention raises at once."""
+def maintain(
+    settings: Settings, retain_hours: int | None, force: bool, only: tuple[str, ...] = ()
+) -> Iterator[Maintained]:
+    """OPTIMIZE, then VACUUM RETAIN `retain_hours` (default: the setting), every Delta table
+    (or those named in `only`), one table after the other as the caller iterates; a refused
+    retention raises at once."""
     hours = settings.vacuum_retain_hours if retain_hours is None else retain_hours
     if hours < SAFE_RETAIN_HOURS and not force:
         raise UsageError(
@@ -62,13 +65,28 @@ def maintain(settings: Settings, retain_hours: int | None, force: bool) -> Itera
             "still read; add --force if no reader needs them"
         )
     # Delta refuses a short retention itself; --force lifts that check in this session only.
-    return _maintain_each(settings, hours, force)
+    return _maintain_each(settings, hours, force, only)
 
 
-def _maintain_each(settings: Settings, hours: int, force: bool) -> Iterator[Maintained]:
+def chosen(tables: list[str], only: tuple[str, ...]) -> list[str]:
+    """The tables to maintain: all, or those named (each must be one of them)."""
+    if not only:
+        return tables
+    unknown = sorted(set(only) - set(tables))
+    if unknown:
+        raise UsageError(
+            f"not a Delta table of silver or gold: {', '.join(unknown)} "
+            "(name them as schema.table, e.g. gold.fct_viewing_sessions)"
+        )
+    return [table for table in tables if table in only]
+
+
+def _maintain_each(
+    settings: Settings, hours: int, force: bool, only: tuple[str, ...]
+) -> Iterator[Maintained]:
     check = "false" if force else "true"
     session = [f"set spark.databricks.delta.retentionDurationCheck.enabled = {check}"]
-    for table in delta_tables(settings):
+    for table in chosen(delta_tables(settings), only):
         began = time.monotonic()
         results = sql_client.run_all(
             settings, [*session, f"optimize {table}", f"vacuum {table} retain {hours} hours"]

@@ -22,3 +22,14 @@ def test_the_setting_is_the_default_retention_and_is_checked_too(tmp_path):
     )
     with pytest.raises(UsageError, match="retention of 100 hours"):
         maintenance.maintain(settings, retain_hours=None, force=False)
+
+
+def test_named_tables_are_chosen_and_an_unknown_one_is_a_usage_error():
+    tables = ["gold.dim_title", "gold.fct_viewing_sessions", "silver.stg_csv__movies"]
+    assert maintenance.chosen(tables, ()) == tables
+    assert maintenance.chosen(tables, ("silver.stg_csv__movies", "gold.dim_title")) == [
+        "gold.dim_title",
+        "silver.stg_csv__movies",
+    ]
+    with pytest.raises(UsageError, match="not a Delta table of silver or gold: gold.nope"):
+        maintenance.chosen(tables, ("gold.nope",))
