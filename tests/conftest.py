@@ -178,3 +178,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A running stack (MariaDB + Spark Thrift server), shared by the whole session."""
     with running_stack(tmp_path_factory.mktemp("stack")) as started:
         yield started
+
+
+@pytest.fixture(scope="session")
+def first_build(stack: Stack) -> subprocess.CompletedProcess[str]:
+    """The session stack's first `dbt build` (seeds, models, data and unit tests), shared by
+    the modules that need one before their own data lands: a full build costs minutes."""
+    return stack.dbt("build")

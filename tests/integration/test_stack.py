@@ -12,9 +12,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def built(stack):
+def built(first_build):
     """`dbt build` (seed, model, data tests, unit tests) against the stack's Thrift server."""
-    return stack.dbt("build")
+    return first_build
 
 
 def mysql(stack, user: str, password: str) -> pymysql.Connection:
