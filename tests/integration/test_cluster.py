@@ -75,8 +75,8 @@ def build(cluster):
     # CSV, TMDB and the shop) and the sessions' quarantine, with every test whose parents are
     # all selected. The whole project's build is test_stack's and the e2e test's; here it
     # would add minutes and prove nothing more about executors.
-    return cluster.dbt("build", "--select", "+fct_viewing_sessions",
-                       "+quarantine_shop__viewing_sessions", "--indirect-selection", "cautious")  # fmt: skip
+    selection = ["+fct_viewing_sessions", "+quarantine_shop__viewing_sessions"]
+    return cluster.dbt("build", "--select", *selection, "--indirect-selection", "cautious")
 
 
 def test_master_has_the_workers_and_the_thrift_server_as_its_application(cluster):
