@@ -201,6 +201,16 @@ SET_ASIDE_COLOURS = {"rejected": "#d62728", "quarantined": "#ff9f40"}
 CHART_W, PANEL_H, PANEL_GAP, LEFT = 1000, 170, 70, 80
 
 
+@dataclass(frozen=True)
+class Panel:
+    """One bar chart: a bar per label, each bar a stack of named values (coloured by name)."""
+
+    title: str
+    labels: list[str]
+    stacks: list[dict[str, float]]
+    colours: dict[str, str]
+
+
 def pipeline_health_svg(days: Sequence[DayRows], builds: Sequence[BuildSeconds]) -> str:
     """Three panels: rows landed per load day; rows set aside per load day (rejected +
     quarantined, stacked); seconds of each of the latest builds by layer (stacked)."""
@@ -208,41 +218,49 @@ def pipeline_health_svg(days: Sequence[DayRows], builds: Sequence[BuildSeconds])
         raise ValueError("no load day and no build to draw: run the pipeline first")
     days = sorted(days, key=lambda d: d.load_date)
     starts = sorted({b.started_at for b in builds})
-    panels = [
-        (
-            "Rows landed in bronze per load day",
-            [d.load_date.isoformat() for d in days],
-            [{"landed": d.landed} for d in days],
-            {"landed": "#1f77b4"},
-        ),
-        (
-            "Rows set aside per load day (rejected at ingestion, quarantined by silver)",
-            [d.load_date.isoformat() for d in days],
-            [{"rejected": d.rejected, "quarantined": d.quarantined} for d in days],
-            SET_ASIDE_COLOURS,
-        ),
-        (
-            "Node seconds per dbt build by layer (summed over nodes, latest builds)",
-            [s.strftime("%m-%d %H:%M") for s in starts],
-            [
-                {
-                    layer: sum(b.seconds for b in builds if b.started_at == s and b.layer == layer)
-                    for layer in LAYER_COLOURS
-                }
-                for s in starts
-            ],
-            LAYER_COLOURS,
-        ),
-    ]
+    return panels_svg(
+        [
+            Panel(
+                "Rows landed in bronze per load day",
+                [d.load_date.isoformat() for d in days],
+                [{"landed": d.landed} for d in days],
+                {"landed": "#1f77b4"},
+            ),
+            Panel(
+                "Rows set aside per load day (rejected at ingestion, quarantined by silver)",
+                [d.load_date.isoformat() for d in days],
+                [{"rejected": d.rejected, "quarantined": d.quarantined} for d in days],
+                SET_ASIDE_COLOURS,
+            ),
+            Panel(
+                "Node seconds per dbt build by layer (summed over nodes, latest builds)",
+                [s.strftime("%m-%d %H:%M") for s in starts],
+                [
+                    {
+                        layer: sum(
+                            b.seconds for b in builds if b.started_at == s and b.layer == layer
+                        )
+                        for layer in LAYER_COLOURS
+                    }
+                    for s in starts
+                ],
+                LAYER_COLOURS,
+            ),
+        ]
+    )
+
+
+def panels_svg(panels: Sequence[Panel]) -> str:
+    """Bar-chart panels one under the other, in one SVG (the docs overview, bench/charts.py)."""
     height = MARGIN + len(panels) * (PANEL_H + PANEL_GAP)
     parts = [
         f"<svg xmlns='http://www.w3.org/2000/svg' width='{CHART_W}' height='{height}' "
         f"viewBox='0 0 {CHART_W} {height}' {FONT} font-size='11'>",
         f"<rect width='{CHART_W}' height='{height}' fill='white'/>",
     ]
-    for i, (title, labels, stacks, colours) in enumerate(panels):
+    for i, panel in enumerate(panels):
         top = MARGIN + i * (PANEL_H + PANEL_GAP)
-        parts.append(_stacked_bars(title, labels, stacks, colours, top))
+        parts.append(_stacked_bars(panel.title, panel.labels, panel.stacks, panel.colours, top))
     parts.append("</svg>")
     return "\n".join(parts)
 
