@@ -262,7 +262,8 @@ class Settings(BaseSettings):
     )
     thrift_host: str = Field(
         LOOPBACK,
-        description="host dbt reaches the Thrift server on (`spark-thrift` in compose)",
+        description="host dbt and `cinelake sql`, `ops`, `maintain` reach the Thrift server "
+        "and its Spark UI on (`spark-thrift` in compose)",
         **_env("CINELAKE_THRIFT_HOST", section="dbt", reader="dbt"),
     )
     thrift_user: str = Field(

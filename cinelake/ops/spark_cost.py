@@ -18,7 +18,6 @@ import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from cinelake.config import LOOPBACK
 from cinelake.errors import CinelakeError
 
 NODE_ID = re.compile(r'"node_id"\s*:\s*"([^"]+)"')
@@ -99,22 +98,24 @@ def costs_by_node(
     return costs
 
 
-def _get(port: int, path: str) -> list[dict]:
-    url = f"http://{LOOPBACK}:{port}/api/v1/{path}"
+def _get(host: str, port: int, path: str) -> list[dict]:
+    url = f"http://{host}:{port}/api/v1/{path}"
     try:
         with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
             return json.load(response)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise CinelakeError(
-            f"the Spark UI of the Thrift server does not answer on {LOOPBACK}:{port} ({exc}): "
+            f"the Spark UI of the Thrift server does not answer on {host}:{port} ({exc}): "
             "is the stack up (`cinelake up`) with this CINELAKE_SPARK_UI_PORT?"
         ) from None
 
 
-def fetch_jobs_and_stages(ui_port: int) -> tuple[list[dict], list[dict]]:
-    """Every job and stage the Thrift server's Spark application still remembers."""
-    apps = _get(ui_port, "applications")
+def fetch_jobs_and_stages(host: str, ui_port: int) -> tuple[list[dict], list[dict]]:
+    """Every job and stage the Thrift server's Spark application still remembers (its UI
+    runs in the Thrift server's JVM: same host)."""
+    apps = _get(host, ui_port, "applications")
     if not apps:
         raise CinelakeError(f"no Spark application on the UI port {ui_port}")
     app = apps[0]["id"]
-    return _get(ui_port, f"applications/{app}/jobs"), _get(ui_port, f"applications/{app}/stages")
+    jobs = _get(host, ui_port, f"applications/{app}/jobs")
+    return jobs, _get(host, ui_port, f"applications/{app}/stages")

@@ -79,7 +79,7 @@ def record(settings: Settings) -> list[dict]:
         run_rows.append({**dataclasses.asdict(run), "table_rows": rows})
     sql_client.run(settings, merge_statement(RUNS, run_rows))
     # The cost of the build's own jobs: those submitted since its first node began.
-    jobs, stages = spark_cost.fetch_jobs_and_stages(settings.spark_ui_port)
+    jobs, stages = spark_cost.fetch_jobs_and_stages(settings.thrift_host, settings.spark_ui_port)
     since = runs[0].invocation_started_at - SLACK
     costs = spark_cost.costs_by_node(jobs, stages, since)
     cost_rows = [

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from cinelake.config import LOOPBACK, Settings
+from cinelake.config import Settings
 from cinelake.errors import CinelakeError
 from cinelake.stack.process import port_open
 
@@ -28,16 +28,17 @@ def run(settings: Settings, statement: str) -> tuple[list[str], list[tuple]]:
 def run_all(settings: Settings, statements: Sequence[str]) -> list[tuple[list[str], list[tuple]]]:
     """Column names and rows of each statement, in order, in one session (a `set` holds for
     the statements after it); the first statement Spark refuses stops the rest."""
-    if not port_open(settings.thrift_port):
+    host = settings.thrift_host  # 127.0.0.1, or the compose service `spark-thrift`
+    if not port_open(settings.thrift_port, host):
         raise CinelakeError(
-            f"the Spark Thrift server does not answer on {LOOPBACK}:{settings.thrift_port}: "
+            f"the Spark Thrift server does not answer on {host}:{settings.thrift_port}: "
             "start it with `cinelake up`"
         )
     from pyhive import hive
     from pyhive.exc import Error as HiveError
 
     try:
-        conn = hive.connect(host=LOOPBACK, port=settings.thrift_port, username="cinelake")
+        conn = hive.connect(host=host, port=settings.thrift_port, username="cinelake")
         with contextlib.closing(conn):
             cursor = conn.cursor()
             results = []

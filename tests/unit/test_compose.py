@@ -294,3 +294,13 @@ def test_the_metastore_password_goes_where_it_is_used_only(services):
     assert has_password == {"mysql", "metastore-schema", "spark-thrift"}
     for name in has_password:
         assert "CINELAKE_METASTORE_PASSWORD" not in " ".join(map(str, services[name]["command"]))
+
+
+def test_the_pipeline_job_reaches_the_thrift_server_and_its_ui_by_service_name(services):
+    """pipeline.sh's `cinelake ops record` reads the Spark UI of the Thrift server's JVM, and
+    `cinelake sql`/`maintain` talk to it: by its compose host name and its container ports."""
+    job = services["pipeline"]["environment"]
+    thrift = services["spark-thrift"]
+    assert job["CINELAKE_THRIFT_HOST"] == "spark-thrift"
+    assert f"hive.server2.thrift.port={job['CINELAKE_THRIFT_PORT']}" in thrift["command"]
+    assert f"spark.ui.port={job['CINELAKE_SPARK_UI_PORT']}" in thrift["command"]
