@@ -88,3 +88,16 @@ def test_formats_are_compared_by_time_and_size(tmp_path):
 def test_no_figures_is_one_clear_error(tmp_path):
     with pytest.raises(SystemExit, match="no dbt_sf"):
         charts.write_charts(tmp_path)
+
+
+def test_the_charts_of_the_doc_are_drawn_from_its_figures(tmp_path):
+    """docs/benchmarks.md embeds every chart, and each equals what its JSON figures draw:
+    a figure changed without `bench/charts.py` run again fails here."""
+    folder = ROOT / "docs" / "benchmarks"
+    for figures in folder.glob("*.json"):
+        (tmp_path / figures.name).write_text(figures.read_text())
+    drawn = charts.write_charts(tmp_path)
+    doc = (ROOT / "docs" / "benchmarks.md").read_text()
+    for chart in drawn:
+        assert f"](benchmarks/{chart.name})" in doc
+        assert (folder / chart.name).read_text() == chart.read_text(), chart.name
