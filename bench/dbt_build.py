@@ -230,6 +230,8 @@ def main() -> None:
         "size per format, instead of the stages above",
     )
     args = parser.parse_args()
+    # the project's profiles, as scripts/bootstrap.sh exports them
+    os.environ.setdefault("DBT_PROFILES_DIR", str(ROOT / "profiles"))
     settings = load_settings()
     manifest = json.loads((settings.demo_dir / "manifest.json").read_text())
     scale = manifest["generator"]["scale"]

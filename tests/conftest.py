@@ -181,7 +181,19 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 
 @pytest.fixture(scope="session")
-def first_build(stack: Stack) -> subprocess.CompletedProcess[str]:
-    """The session stack's first `dbt build` (seeds, models, data and unit tests), shared by
-    the modules that need one before their own data lands: a full build costs minutes."""
-    return stack.dbt("build")
+def main_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A second session stack, for the README's main job and the modules that read what it
+    built (the e2e docs test, test_stack, test_security_dbt): `stack`'s lake and catalog
+    belong to the modules that land their own demo and check silver and gold against it."""
+    with running_stack(tmp_path_factory.mktemp("main")) as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def main_job(main_stack: Stack) -> subprocess.CompletedProcess[str]:
+    """The README's main job (scripts/pipeline.sh) on `main_stack`, once: demo data,
+    ingestion, source freshness, `dbt build` (every seed, model, data and unit test), run
+    history, docs. At scale 0.05, not the README's 1: what the tests check does not depend on
+    the volume. Shared by the modules that need a full build: each costs minutes."""
+    job = Stack(home=main_stack.home, env={**main_stack.env, "CINELAKE_DEMO_SCALE": "0.05"})
+    return job.run("bash", str(PROJECT_ROOT / "scripts" / "pipeline.sh"))

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from urllib.request import urlopen
 
 import pytest
-from conftest import BIN_DIR, PROJECT_ROOT, Stack, free_port
+from conftest import BIN_DIR, PROJECT_ROOT, free_port
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
@@ -43,12 +43,15 @@ ARTIFACTS = Path(os.environ.get("CINELAKE_ARTIFACTS_DIR") or PROJECT_ROOT / ".ar
 
 
 @pytest.fixture(scope="module")
-def pipeline(stack):
-    """The main job on the session stack: demo data, ingestion, build, run history, docs.
-    At scale 0.05, not the README's 1: what is checked here does not depend on the volume,
-    and every later build on the session stack reads this bronze too (it is append-only)."""
-    job = Stack(home=stack.home, env={**stack.env, "CINELAKE_DEMO_SCALE": "0.05"})
-    return job.run("bash", str(PROJECT_ROOT / "scripts" / "pipeline.sh"))
+def stack(main_stack):
+    """The main job's stack (see conftest)."""
+    return main_stack
+
+
+@pytest.fixture(scope="module")
+def pipeline(main_job):
+    """The main job on the session stack: demo data, ingestion, build, run history, docs."""
+    return main_job
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,16 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def built(first_build):
-    """`dbt build` (seed, model, data tests, unit tests) against the stack's Thrift server."""
-    return first_build
+def stack(main_stack):
+    """The main job's stack (see conftest): its build is the one checked here."""
+    return main_stack
+
+
+@pytest.fixture(scope="module")
+def built(main_job):
+    """`dbt build` (seed, model, data tests, unit tests) against the stack's Thrift server,
+    as the main job runs it."""
+    return main_job
 
 
 def mysql(stack, user: str, password: str) -> pymysql.Connection:
@@ -25,8 +32,8 @@ def mysql(stack, user: str, password: str) -> pymysql.Connection:
 
 def test_dbt_build_runs_seed_model_data_and_unit_tests(built):
     assert "Completed successfully" in built.stdout
-    # seed, models, data tests and unit tests: none failed or skipped (bronze may be empty
-    # when this module runs alone: the models and their tests must still build)
+    # seed, models, data tests and unit tests: none failed or skipped (a build before any
+    # ingestion is test_metastore's)
     assert "ERROR=0" in built.stdout and "SKIP=0" in built.stdout
     assert " unit tests" in built.stdout
 
@@ -39,13 +46,13 @@ def test_built_model_is_readable_over_thrift(stack, built):
     assert stack.thrift_rows("select count(*) from silver.stg_reference__genres") == [(19,)]
 
 
-def test_models_are_parquet_tables_in_the_layer_schema(stack, built):
+def test_models_are_delta_tables_in_the_layer_schema(stack, built):
     detail = dict(
         (row[0].strip(), (row[1] or "").strip())
         for row in stack.thrift_rows("describe table extended silver.stg_reference__genres")
         if row[0]
     )
-    assert detail["Provider"] == "parquet"
+    assert detail["Provider"] == "delta"
     assert detail["Database"] == "silver"
     assert str(stack.home) in detail["Location"]  # the warehouse lives in CINELAKE_HOME
 
