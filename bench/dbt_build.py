@@ -13,8 +13,9 @@ the Thrift server's JVM (sampled from /proc every 0.2 s):
    tests); the first after a server start is slower (JIT warm-up), the ratios use the second;
 3. floor: the SQL that the warm full build executed for each model and data test (dbt's own
    `target/run/` files, in the order dbt started them), run back to back over one Thrift
-   connection, each model preceded by `drop table if exists`: what the engine needs without
-   dbt. full / floor is dbt's overhead ratio;
+   connection, each Parquet table preceded by `drop table if exists` (Delta tables and views
+   are replaced by their own `create or replace`): what the engine needs without dbt.
+   full / floor is dbt's overhead ratio;
 4. advance: `cinelake demo-data --advance-day` then `cinelake ingest all` (one more day);
 5. incremental: `dbt build` after that day, versus 6. full again: `dbt build --full-refresh`
    on the same data (--quick skips full_cold and full_again: it compares with stage 2);
@@ -127,12 +128,15 @@ def floor_statements(target: Path) -> list[tuple[str, str]]:
         run_file = target / "run" / node["package_name"] / node["original_file_path"]
         if node["resource_type"] == "test":
             run_file = run_file / f"{node['name']}.sql" if run_file.suffix == ".yml" else run_file
-        else:
-            relation = f"{node['schema']}.{node['alias']}"
-            statements.append((result["unique_id"], f"drop table if exists {relation}"))
         if not run_file.is_file():  # unit tests and singular tests without run SQL
             continue
-        statements.append((result["unique_id"], run_file.read_text().strip().rstrip(";")))
+        sql = run_file.read_text().strip().rstrip(";")
+        if node["resource_type"] == "model" and "create or replace" not in sql.lower():
+            # a Parquet table is dropped before its `create table`, as dbt-spark does; a
+            # Delta table and a view are replaced by their own statement
+            relation = f"{node['schema']}.{node['alias']}"
+            statements.append((result["unique_id"], f"drop table if exists {relation}"))
+        statements.append((result["unique_id"], sql))
     return statements
 
 
