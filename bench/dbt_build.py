@@ -31,6 +31,9 @@ the ingest, per format, `dbt build --full-refresh --vars '{file_format: <format>
 the engine floor of that build, and the size on disk of silver and gold (every file under
 their warehouse folders: for Delta, its log and the files that older versions keep until a
 VACUUM). Figures: `$CINELAKE_HOME/bench/dbt_formats_sf<scale>.json`.
+
+Both modes also draw the figures of every scale measured in that folder as charts
+(bench/charts.py: growth.svg, daily.svg); docs/benchmarks.md embeds those of docs/benchmarks/.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import charts  # noqa: E402  (bench/charts.py, beside this file)
 
 from cinelake.config import load_settings  # noqa: E402
 from cinelake.stack import spark_thrift  # noqa: E402
@@ -256,6 +261,7 @@ def main() -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(results, indent=2) + "\n")
         print(f"delta / parquet, full build: {results.get('delta_over_parquet')}\nfigures: {out}")
+        print("charts: " + ", ".join(str(c) for c in charts.write_charts(out.parent)))
         return
     stage("ingest", [cinelake, "ingest", "all"], thrift_pid, results)
     # The first build after the server starts pays for JIT warm-up and class loading: recorded,
@@ -287,6 +293,7 @@ def main() -> None:
         f"slim / full {results['slim_ratio']} ({results['slim']['nodes']} nodes); "
         f"edit loop {results['edit_loop']['seconds']} s\nfigures: {out}"
     )
+    print("charts: " + ", ".join(str(c) for c in charts.write_charts(out.parent)))
 
 
 if __name__ == "__main__":
