@@ -53,7 +53,8 @@ def test_models_are_delta_tables_in_the_layer_schema(stack, built):
         if row[0]
     )
     assert detail["Provider"] == "delta"
-    assert detail["Database"] == "silver"
+    # Delta's description names the table in full (no separate Database row, as Parquet had)
+    assert detail["Name"] == "spark_catalog.silver.stg_reference__genres"
     assert str(stack.home) in detail["Location"]  # the warehouse lives in CINELAKE_HOME
 
 
