@@ -20,6 +20,7 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +36,7 @@ STAGE_COLOURS = {
     "edit loop": "#9467bd",
 }
 FORMAT_COLOURS = {"parquet": "#8c564b", "delta": "#17becf"}
+Pick = Callable[[dict], float | None]  # a run's figures -> one stage's value, or None
 
 
 def load(folder: Path, stem: str) -> dict[float, dict]:
@@ -52,7 +54,7 @@ def seconds(figures: dict, name: str) -> float | None:
     return stage["seconds"] if isinstance(stage, dict) and "seconds" in stage else None
 
 
-def bars(runs: dict[float, dict], stages: dict[str, object]) -> tuple[list[str], list[dict]]:
+def bars(runs: dict[float, dict], stages: dict[str, Pick]) -> tuple[list[str], list[dict]]:
     """One bar per (scale, stage) that was measured: labels and single-value stacks."""
     labels, stacks = [], []
     for scale, figures in runs.items():
