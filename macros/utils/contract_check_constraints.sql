@@ -2,7 +2,7 @@
     The contract constraints of a model as (name, expression) pairs of SQL conditions: each check
     (model or column level) as written, the not_null of each column as <column> is not null.
     One list for the write-time guard (spark__get_select_subquery) and for the Delta table
-    constraints (spark__alter_column_set_constraints), so both enforce the same rules.
+    constraints (spark__tblproperties_clause), so both enforce the same rules.
 -#}
 {% macro contract_check_constraints(node) %}
     {%- set found = [] -%}

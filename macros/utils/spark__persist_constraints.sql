@@ -1,20 +1,9 @@
 {#-
-    The contract constraints as Delta table constraints (show tblproperties lists them as
-    delta.constraints.<name>), so that every later write to the table is checked by Delta
-    itself: the insert overwrite of an incremental run with a violating row fails and commits
-    nothing. create or replace drops them, so a rebuild adds them again (its rows were
-    already checked while written: spark__get_select_subquery); an incremental run keeps
-    them. Replaces the dbt-spark macro, whose alter column set not null Spark 4 refuses on a Delta
-    table ("Cannot change nullable column to non-nullable"): a not_null is a check here.
+    Nothing to do after the table is written: the contract constraints of a Delta model are
+    in its create statement (spark__tblproperties_clause), and Delta checked them on that write.
+    Replaces the dbt-spark macro, which adds them afterwards with one alter table per
+    constraint (each a commit and a scan of the table) and whose alter column set not null
+    Spark 4 refuses on a Delta table ("Cannot change nullable column to non-nullable").
 -#}
 {% macro spark__persist_constraints(relation, model) %}
-    {%- if config.get('contract').enforced and config.get('file_format') == 'delta'
-        and not is_incremental() -%}
-        {%- for constraint in contract_check_constraints(model) -%}
-            {%- call statement('add_constraint_' ~ loop.index) -%}
-                alter table {{ relation }} add constraint {{ constraint.name }}
-                check ({{ constraint.expression }})
-            {%- endcall -%}
-        {%- endfor -%}
-    {%- endif -%}
 {% endmacro %}
