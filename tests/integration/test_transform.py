@@ -9,12 +9,13 @@ import contextlib
 import datetime as dt
 import json
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import pymysql
 import pytest
-from conftest import Stack, minutes_per_customer
+from conftest import BIN_DIR, Stack, minutes_per_customer
 
 pytestmark = pytest.mark.integration
 
@@ -202,14 +203,29 @@ def test_gold_horror_top_titles_are_ranked_on_ids(stack, silver):
 
 
 def test_after_a_day_scd2_has_new_versions_and_only_the_new_partition_is_written(stack, silver):
+    """The daily run, as scripts/pipeline.sh runs it once a build has succeeded: source
+    freshness, then selectors.yml's daily against the state of the last build."""
+    target = Path(stack.env["DBT_TARGET_PATH"])
+    state = stack.home / "dbt-state"
+    stack.run(str(BIN_DIR / "dbt"), "source", "freshness", check=False)
+    state.mkdir()
+    for name in ("manifest.json", "sources.json"):
+        shutil.copy2(target / name, state / name)
     before = partition_files(stack)
     fact_before = partition_files(stack, "gold.db/fct_viewing_sessions")
     assert before and f"session_date={AS_OF}" not in before
     stack.cinelake("demo-data", "--advance-day")
     day = json.loads((stack.home / "demo" / "manifest.json").read_text())["shop"]["days"][-1]
     on_day(stack, "2026-04-02").cinelake("ingest", "shop")
-    build = stack.dbt("build")
+    stack.run(str(BIN_DIR / "dbt"), "source", "freshness", check=False)
+    build = stack.dbt("build", "--selector", "daily", "--state", str(state))
     assert "ERROR=0" in build.stdout
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    built = {result["unique_id"].removeprefix("model.cinelake.") for result in results}
+    # the shop landed a day: its models and everything downstream; the CSV files did not
+    assert {"stg_shop__viewing_sessions", "fct_viewing_sessions", "dim_customer"} <= built
+    assert "ops_dbt_build_history" in built  # the run history, always
+    assert not {"stg_csv__movies", "int_titles_deduplicated"} & built
 
     after = partition_files(stack)
     assert set(after) == set(before) | {f"session_date={AS_OF}"}
@@ -240,39 +256,79 @@ def test_after_a_day_scd2_has_new_versions_and_only_the_new_partition_is_written
     assert open_windows == 0
 
 
-def test_a_title_that_conforms_anew_is_rekeyed_in_old_fact_partitions(stack, silver):
-    """A catalog title gains an IMDb id: its conformed title, hence its title_key, changes.
-    The incremental fact must rewrite the old dates holding its sessions, or they keep a key
-    that dim_title no longer has (the relationships test fails, as it did at SF 10)."""
-    [(catalog_title_id, old_key)] = stack.thrift_rows(
-        "select conformed.catalog_title_id, conformed.title_key "
+def test_a_catalog_title_that_gains_a_match_keeps_its_key_and_no_old_date_is_rewritten(
+    stack, silver
+):
+    """Durable title keys (int_title_keys). Two catalog titles that no CSV file knows, each
+    with sessions, gain a match: one the IMDb id of a CSV title, the other the id of a TMDB
+    movie that no title had matched. Each keeps its key in the fact, no fact date is
+    rewritten, dim_title resolves the old key to the title it belongs to now, and the marts
+    count its sessions under that title's canonical key."""
+    rows = stack.thrift_rows(
+        "select conformed.catalog_title_id, min(f.title_key), max(f.title_key) "
         "from silver.int_catalog_titles_conformed as conformed "
-        "where conformed.conformed_title_id not like 'tt%' and exists (select 1 from "
-        "gold.fct_viewing_sessions as f where f.catalog_title_id = conformed.catalog_title_id "
-        f"and f.session_date < '{AS_OF}') order by 1 limit 1"
+        "inner join gold.fct_viewing_sessions as f "
+        "on f.catalog_title_id = conformed.catalog_title_id "
+        "where conformed.conformed_title_id like 'catalog:%' group by 1 order by 1 limit 2"
     )
+    assert len(rows) == 2 and all(low == high for _, low, high in rows)
+    (to_imdb, imdb_side_key, _), (to_tmdb, tmdb_side_key, _) = rows
     [(imdb_id,)] = stack.thrift_rows("select min(title_id) from silver.int_titles_deduplicated")
+    [(tmdb_id,)] = stack.thrift_rows(
+        "select min(tmdb_id) from silver.int_titles_matched where match_outcome = 'tmdb_only' "
+        "and tmdb_id not in (select tmdb_id from silver.stg_shop__catalog_titles "
+        "where tmdb_id is not null)"
+    )
+    fact_before = partition_files(stack, "gold.db/fct_viewing_sessions")
     owner = shop_owner(stack)
     with contextlib.closing(owner), owner.cursor() as cursor:
         cursor.execute(
             "update catalog_titles set imdb_id = %s, updated_at = '2026-04-04 09:00:00' "
             "where catalog_title_id = %s",
-            (imdb_id, catalog_title_id),
+            (imdb_id, to_imdb),
+        )
+        cursor.execute(
+            "update catalog_titles set tmdb_id = %s, updated_at = '2026-04-04 09:00:00' "
+            "where catalog_title_id = %s",
+            (tmdb_id, to_tmdb),
         )
         owner.commit()
     on_day(stack, "2026-04-04").cinelake("ingest", "shop")
     build = stack.dbt("build")
     assert "ERROR=0" in build.stdout
 
-    [(new_key,)] = stack.thrift_rows(
-        f"select title_key from gold.dim_title where conformed_title_id = '{imdb_id}'"
+    assert partition_files(stack, "gold.db/fct_viewing_sessions") == fact_before
+    for catalog_title_id, key in ((to_imdb, imdb_side_key), (to_tmdb, tmdb_side_key)):
+        assert stack.thrift_rows(
+            "select distinct title_key from gold.fct_viewing_sessions "
+            f"where catalog_title_id = {catalog_title_id}"
+        ) == [(key,)]
+    resolved = dict(
+        (key, (conformed, canonical))
+        for key, conformed, canonical in stack.thrift_rows(
+            "select title_key, conformed_title_id, canonical_title_key from gold.dim_title "
+            f"where title_key in ('{imdb_side_key}', '{tmdb_side_key}')"
+        )
     )
-    assert new_key != old_key
-    keys = stack.thrift_rows(
-        "select distinct title_key from gold.fct_viewing_sessions "
-        f"where catalog_title_id = {catalog_title_id}"
-    )
-    assert keys == [(new_key,)]
+    assert resolved[imdb_side_key][0] == imdb_id
+    assert resolved[tmdb_side_key][0] == f"tmdb:{tmdb_id}"
+    for key, (conformed, canonical) in resolved.items():
+        # one canonical row per title; the sessions under every key of the title count for it
+        assert stack.thrift_rows(
+            "select title_key from gold.dim_title "
+            f"where conformed_title_id = '{conformed}' and title_key = canonical_title_key"
+        ) == [(canonical,)]
+        [(sessions,)] = stack.thrift_rows(
+            "select count(*) from gold.fct_viewing_sessions as f inner join gold.dim_title as t "
+            f"on f.title_key = t.title_key where t.canonical_title_key = '{canonical}'"
+        )
+        assert stack.thrift_rows(
+            f"select view_count from gold.title_engagement where title_key = '{canonical}'"
+        ) == [(sessions,)]
+        if key != canonical:
+            assert not stack.thrift_rows(
+                f"select 1 from gold.title_engagement where title_key = '{key}'"
+            )
 
 
 def test_a_column_added_at_the_source_reaches_its_bronze_table(stack, silver):

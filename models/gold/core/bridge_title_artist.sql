@@ -6,7 +6,9 @@ credits as (
 ),
 
 titles as (
+    -- one row per title: its canonical key
     select * from {{ ref('dim_title') }}
+    where title_key = canonical_title_key
 ),
 
 keyed as (

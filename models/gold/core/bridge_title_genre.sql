@@ -2,7 +2,9 @@
 with
 
 titles as (
+    -- one row per title: its canonical key
     select * from {{ ref('dim_title') }}
+    where title_key = canonical_title_key
 ),
 
 genres as (

@@ -26,6 +26,15 @@ conformed_catalog as (
     select * from {{ ref('int_catalog_titles_conformed') }}
 ),
 
+title_keys as (
+    select distinct
+        title_key,
+        canonical_title_key,
+        conformed_title_id
+    from {{ ref('int_title_keys') }}
+    where is_current
+),
+
 tmdb_movies as (
     select
         tmdb_latest.*,
@@ -118,25 +127,28 @@ unioned as (
 
 final as (
     select
-        {{ surrogate_key(['conformed_title_id']) }} as title_key,
-        conformed_title_id,
-        imdb_id,
-        tmdb_id,
-        primary_title,
-        original_title,
-        title_type,
-        title_source,
-        genres,
-        start_year,
-        end_year,
-        runtime_minutes,
-        imdb_average_rating,
-        imdb_num_votes,
-        tmdb_popularity,
-        tmdb_vote_average,
-        tmdb_vote_count,
-        is_horror
+        title_keys.title_key,
+        title_keys.canonical_title_key,
+        unioned.conformed_title_id,
+        unioned.imdb_id,
+        unioned.tmdb_id,
+        unioned.primary_title,
+        unioned.original_title,
+        unioned.title_type,
+        unioned.title_source,
+        unioned.genres,
+        unioned.start_year,
+        unioned.end_year,
+        unioned.runtime_minutes,
+        unioned.imdb_average_rating,
+        unioned.imdb_num_votes,
+        unioned.tmdb_popularity,
+        unioned.tmdb_vote_average,
+        unioned.tmdb_vote_count,
+        unioned.is_horror
     from unioned
+    inner join title_keys
+        on unioned.conformed_title_id = title_keys.conformed_title_id
 )
 
 select * from final

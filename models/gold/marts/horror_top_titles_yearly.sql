@@ -7,7 +7,7 @@ with
 
 titles as (
     select * from {{ ref('dim_title') }}
-    where is_horror and start_year is not null
+    where is_horror and start_year is not null and title_key = canonical_title_key
 ),
 
 ranked as (

@@ -1,4 +1,8 @@
-{#- Per title: views, viewers, minutes, completion and stars, beside IMDb and TMDB ratings. -#}
+{#-
+    Per title: views, viewers, minutes, completion and stars, beside IMDb and TMDB ratings.
+    Sessions are counted under their title's canonical key: the sessions of a title merged
+    into another (an older key, still valid in the fact) count for the title they are now.
+-#}
 with
 
 sessions as (
@@ -11,15 +15,17 @@ titles as (
 
 per_title as (
     select
-        title_key,
+        titles.canonical_title_key as title_key,
         count(*) as view_count,
-        count(distinct customer_id) as viewers,
-        sum(minutes_watched) as minutes_watched,
-        avg(cast(is_completed as int)) as completion_rate,
-        avg(rating) as average_stars,
-        count(rating) as star_ratings
+        count(distinct sessions.customer_id) as viewers,
+        sum(sessions.minutes_watched) as minutes_watched,
+        avg(cast(sessions.is_completed as int)) as completion_rate,
+        avg(sessions.rating) as average_stars,
+        count(sessions.rating) as star_ratings
     from sessions
-    group by title_key
+    inner join titles
+        on sessions.title_key = titles.title_key
+    group by titles.canonical_title_key
 ),
 
 final as (

@@ -1,10 +1,11 @@
 {#-
     One row per valid viewing session, keyed to the customer version valid when it started,
-    the conformed title and the date. Partitioned by session date, incremental: a run
-    rewrites the session dates that received sessions since the last run, and the dates whose
-    sessions have a catalog title now conforming to another title_key. Title matching moves with the
-    data (a TMDB movie arrives and a catalog title that stood alone now matches it): dim_title
-    is rebuilt with the new key, so the old partitions must follow or they point at nothing.
+    the title's durable key and the date. Partitioned by session date, incremental: a run
+    rewrites the session dates that received sessions since the last run. Title keys are
+    durable (int_title_keys): a catalog title that gains a TMDB match or an IMDb id keeps its
+    key, so old dates are not rewritten; only the rare split (a match that turns ambiguous)
+    gives a catalog title another key, and then the dates holding its sessions are rewritten
+    too, or they would point at a key dim_title no longer has.
     insert_overwrite, not merge on session_id, for the same reason as its staging model:
     each touched date is recomputed whole, so replacing it (one Delta commit) is exact and
     needs no join with the table. Delta checks the contract constraints on that write.
@@ -20,6 +21,15 @@
 
 with
 
+catalog_title_keys as (
+    select
+        conformed.catalog_title_id,
+        title_keys.title_key
+    from {{ ref('int_catalog_titles_conformed') }} as conformed
+    inner join {{ ref('int_title_keys') }} as title_keys
+        on concat('catalog:', conformed.catalog_title_id) = title_keys.title_identity
+),
+
 sessions as (
     select * from {{ ref('stg_shop__viewing_sessions') }}
     {% if is_incremental() -%}
@@ -34,9 +44,9 @@ sessions as (
             union
             select built.session_date
             from {{ this }} as built
-            inner join {{ ref('int_catalog_titles_conformed') }} as conformed
-                on built.catalog_title_id = conformed.catalog_title_id
-            where built.title_key != conformed.title_key
+            inner join catalog_title_keys as rekeyed
+                on built.catalog_title_id = rekeyed.catalog_title_id
+            where built.title_key != rekeyed.title_key
         )
     {%- endif %}
 ),
@@ -45,15 +55,11 @@ customers as (
     select * from {{ ref('dim_customer') }}
 ),
 
-catalog_titles as (
-    select * from {{ ref('int_catalog_titles_conformed') }}
-),
-
 joined as (
     select
         sessions.session_id,
         customers.customer_key,
-        catalog_titles.title_key,
+        catalog_title_keys.title_key,
         cast(date_format(sessions.session_date, 'yyyyMMdd') as int) as date_key,
         sessions.customer_id,
         sessions.catalog_title_id,
@@ -69,8 +75,8 @@ joined as (
         on
             sessions.customer_id = customers.customer_id
             and {{ customer_version_valid_at('customers', 'sessions.started_at') }}
-    inner join catalog_titles
-        on sessions.catalog_title_id = catalog_titles.catalog_title_id
+    inner join catalog_title_keys
+        on sessions.catalog_title_id = catalog_title_keys.catalog_title_id
 )
 
 select * from joined

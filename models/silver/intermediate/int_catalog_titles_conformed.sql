@@ -1,7 +1,7 @@
 {#-
     The conformed title of each shop catalog title: by its IMDb id when the CSV knows it, else
-    by its TMDB id when TMDB knows it, else the catalog title stands alone. Gives the
-    title_key shared by dim_title and the facts.
+    by its TMDB id when TMDB knows it, else the catalog title stands alone. Its durable
+    title_key is kept by int_title_keys (identity catalog:<catalog_title_id>).
 -#}
 with
 
@@ -33,8 +33,4 @@ conformed as (
         on catalog.tmdb_id = tmdb_matches.tmdb_id
 )
 
-select
-    catalog_title_id,
-    conformed_title_id,
-    {{ surrogate_key(['conformed_title_id']) }} as title_key
-from conformed
+select * from conformed

@@ -6,11 +6,26 @@
     the source corrects the row, and the next build heals without touching bronze. The same
     version extracted twice is one version (the accounting test counts the copy as a collapsed
     duplicate).
+    Incremental, merged on customer_version_key: a run recomputes the whole history of only the
+    customers that landed a version since the last run (keys_landed_since_last_run), so their
+    previous current version gets its valid_to and the new ones are added; the others are not
+    read again. A Delta table in either file format: merge needs it.
 -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key='customer_version_key',
+        file_format='delta',
+        on_schema_change='append_new_columns',
+    )
+}}
+
 with
 
 versions as (
     select * from {{ ref('base_shop__customers') }}
+    where {{ keys_landed_since_last_run(ref('base_shop__customers'), 'customer_id') }}
 ),
 
 masked as (
@@ -22,7 +37,8 @@ masked as (
         state,
         country,
         1 as source_row_count,
-        updated_at as valid_from
+        updated_at as valid_from,
+        _loaded_at as loaded_at
     from versions
     where quarantine_reason is null
 ),
@@ -47,7 +63,8 @@ final as (
         source_row_count,
         valid_to is null as is_current,
         valid_from,
-        valid_to
+        valid_to,
+        loaded_at
     from windowed
 )
 
