@@ -20,21 +20,28 @@ ingest_status=0
 cinelake ingest all || ingest_status=$?
 [ "$ingest_status" -eq 2 ] && exit 2  # a wrong setting: nothing ran, nothing to build
 dbt source freshness
-# The daily run: once a build has succeeded, its manifest and source freshness are the state
-# that the next run compares with, and the next run builds selectors.yml's `daily` (what
-# landed fresher rows or changed code, and everything downstream) instead of everything.
-# CINELAKE_FULL_BUILD=1 builds everything; so does a run with no state (the first one).
+# The daily run: once a build has succeeded, its manifest, its source freshness and its start
+# time are the state that the next run compares with. The next run builds selectors.yml's
+# `daily` (what landed fresher rows or changed code, and everything downstream) instead of
+# everything, and the row tests of the big incremental models check only the rows landed
+# since that build started (the var data_tests_loaded_since). CINELAKE_FULL_BUILD=1 builds
+# and checks everything; so does a run with no state (the first one).
 target="${DBT_TARGET_PATH:-$ROOT/target}"
 state="${CINELAKE_HOME:-$ROOT/.cinelake}/dbt-state"
+started_at="$(date -u '+%Y-%m-%d %H:%M:%S')"
 build_status=0
-if [ "${CINELAKE_FULL_BUILD:-0}" != 1 ] && [ -f "$state/manifest.json" ] && [ -f "$state/sources.json" ]; then
-    dbt build --selector daily --state "$state" || build_status=$?
+if [ "${CINELAKE_FULL_BUILD:-0}" != 1 ] && [ -f "$state/manifest.json" ] \
+    && [ -f "$state/sources.json" ] && [ -f "$state/build_started_at" ]; then
+    since="$(cat "$state/build_started_at")"
+    dbt build --selector daily --state "$state" --vars "{data_tests_loaded_since: '$since'}" \
+        || build_status=$?
 else
     dbt build || build_status=$?
 fi
 if [ "$build_status" -eq 0 ]; then
     mkdir -p "$state"
     cp "$target/manifest.json" "$target/sources.json" "$state/"
+    echo "$started_at" > "$state/build_started_at"
 fi
 # The run history, of a failed build too: the run results with the row count of every table
 # built, and the Spark cost of every node (ops.dbt_node_runs, ops.dbt_node_costs).

@@ -216,10 +216,17 @@ def test_after_a_day_scd2_has_new_versions_and_only_the_new_partition_is_written
     assert before and f"session_date={AS_OF}" not in before
     stack.cinelake("demo-data", "--advance-day")
     day = json.loads((stack.home / "demo" / "manifest.json").read_text())["shop"]["days"][-1]
+    since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
     on_day(stack, "2026-04-02").cinelake("ingest", "shop")
     stack.run(str(BIN_DIR / "dbt"), "source", "freshness", check=False)
-    build = stack.dbt("build", "--selector", "daily", "--state", str(state))
+    daily_vars = f"{{data_tests_loaded_since: '{since}'}}"
+    build = stack.dbt("build", "--selector", "daily", "--state", str(state), "--vars", daily_vars)
     assert "ERROR=0" in build.stdout
+    # the row tests of the big incremental models read only the rows landed since
+    checked = (target / "run" / "cinelake" / "models" / "gold" / "streaming").rglob(
+        "not_null_fct_viewing_sessions_title_key.sql"
+    )
+    assert f"loaded_at >= timestamp '{since}'" in next(checked).read_text()
     results = json.loads((target / "run_results.json").read_text())["results"]
     built = {result["unique_id"].removeprefix("model.cinelake.") for result in results}
     # the shop landed a day: its models and everything downstream; the CSV files did not
