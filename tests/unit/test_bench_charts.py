@@ -58,8 +58,8 @@ def test_each_measured_stage_is_a_bar_in_proportion_and_a_missing_one_is_no_bar(
     assert sorted(p.name for p in written) == ["daily.svg", "growth.svg"]
 
     daily = bars(tmp_path / "daily.svg")
-    assert "SF 1 slim run" not in daily  # not measured at SF 1: no bar, not a zero
-    assert daily["SF 10 slim run"] == pytest.approx(
+    assert "SF 1 daily run" not in daily  # not measured at SF 1: no bar, not a zero
+    assert daily["SF 10 daily run"] == pytest.approx(
         daily["SF 10 incremental"], rel=0.01
     )  # 5 + 40 = 45
     # the daily chart compares with the full build on the same data (full_again)
@@ -69,6 +69,16 @@ def test_each_measured_stage_is_a_bar_in_proportion_and_a_missing_one_is_no_bar(
     growth = bars(tmp_path / "growth.svg")
     assert growth["SF 10 full build"] / growth["SF 1 full build"] == pytest.approx(2.0, rel=0.01)
     assert growth["SF 1 engine floor"] / growth["SF 1 full build"] == pytest.approx(0.5, rel=0.01)
+
+
+def test_the_daily_run_is_taken_before_the_older_slim_figures(tmp_path):
+    write(tmp_path, "dbt_sf1.json", {"scale": 1, "full": {"seconds": 100.0},
+                                     "daily_freshness": {"seconds": 2.0},
+                                     "daily": {"seconds": 18.0},
+                                     "slim_freshness": {"seconds": 10.0},
+                                     "slim": {"seconds": 70.0}})  # fmt: skip
+    daily = bars(charts.write_charts(tmp_path)[0].parent / "daily.svg")
+    assert daily["SF 1 daily run"] / daily["SF 1 full build"] == pytest.approx(0.2, rel=0.01)
 
 
 def test_formats_are_compared_by_time_and_size(tmp_path):
