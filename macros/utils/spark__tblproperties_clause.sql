@@ -1,11 +1,11 @@
 {#-
-    The table properties of a create or replace: the model's tblproperties config, and on a
+    The table properties of a create or replace: the tblproperties config of the model, and on a
     Delta table with an enforced contract each contract constraint as a Delta CHECK constraint
     (delta.constraints.<name> = <expression>; show tblproperties lists them). Delta checks them
-    on the write that creates the table and on every later write (an incremental run's insert
-    overwrite): a violating row fails it and nothing is committed. In the create statement, not
-    in an alter table add constraint after it, which dbt-spark does: that is one more commit
-    and one more scan of the whole table per constraint (about 1 s each, 18 in gold).
+    on the write that creates the table and on every later write (the insert overwrite of an
+    incremental run): a violating row fails it and nothing is committed. In the create
+    statement, not in an alter table add constraint after it, which dbt-spark does: that is
+    one more commit and one more scan of the whole table per constraint (about 1 s each).
 -#}
 {% macro spark__tblproperties_clause() -%}
     {%- set properties = dict(config.get('tblproperties') or {}) -%}

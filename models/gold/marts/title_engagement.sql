@@ -1,6 +1,6 @@
 {#-
     Per title: views, viewers, minutes, completion and stars, beside IMDb and TMDB ratings.
-    Sessions are counted under their title's canonical key: the sessions of a title merged
+    Sessions are counted under the canonical key of their title: the sessions of a title merged
     into another (an older key, still valid in the fact) count for the title they are now.
 -#}
 with

@@ -1,6 +1,6 @@
 {#-
     One row per valid viewing session, keyed to the customer version valid when it started,
-    the title's durable key and the date. Partitioned by session date, incremental: a run
+    the durable key of the title and the date. Partitioned by session date, incremental: a run
     rewrites the session dates that received sessions since the last run. Title keys are
     durable (int_title_keys): a catalog title that gains a TMDB match or an IMDb id keeps its
     key, so old dates are not rewritten; only the rare split (a match that turns ambiguous)

@@ -6,11 +6,11 @@
     - a title seen for the first time is issued the hash of its conformed id (the key it had
       before this map, so a first build gives the same keys);
     - an identity that joins a title (a TMDB movie now matched to a CSV title, a catalog title
-      that gains an IMDb id) is issued that title's key;
+      that gains an IMDb id) is issued the key of that title;
     - two titles that turn out to be one (each already keyed) keep both keys: the one held
       longest becomes canonical_title_key, the other stays valid and dim_title resolves it;
-    - only a split rekeys: an identity whose title loses the key's founder (a match that
-      turns ambiguous) takes its own title's key, and the facts follow it.
+    - only a split rekeys: an identity whose title loses the founder of its key (a match
+      that turns ambiguous) takes the key of its own title, and the facts follow it.
     Incremental and never rebuilt (full_refresh false): the keys are history, which a
     --full-refresh must not reissue. The whole map is rewritten each run (a few rows per
     title; insert overwrite of an unpartitioned Delta table is one commit), with identities
