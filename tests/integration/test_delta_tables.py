@@ -97,7 +97,7 @@ def test_silver_and_gold_are_delta_tables_with_their_descriptions(lake):
         (row[0], row[1]) for row in lake.thrift_rows("describe table extended gold.dim_title")
     )
     assert described["Provider"] == "delta"
-    assert described["Comment"].startswith("One row per title")
+    assert described["Comment"].startswith("One row per durable title key")
     columns = {row[0]: row[2] for row in lake.thrift_rows("describe gold.fct_viewing_sessions")}
     assert columns["customer_key"] == "Surrogate key of the customer version (dim_customer)."
     # an apostrophe and a doc() block survive the comment SQL
