@@ -137,7 +137,16 @@ def floor_statements(target: Path) -> list[tuple[str, str]]:
         if not run_file.is_file():  # unit tests and singular tests without run SQL
             continue
         sql = run_file.read_text().strip().rstrip(";")
-        if node["resource_type"] == "model" and "create or replace" not in sql.lower():
+        if node["resource_type"] == "model" and f"{node['alias']}__dbt_tmp" in sql:
+            # an incremental run (int_title_keys is one even under --full-refresh): dbt-spark
+            # first puts the model's compiled SQL in a temporary view, then inserts or merges
+            # from it; the table is history and is never dropped
+            compiled = target / "compiled" / node["package_name"] / node["original_file_path"]
+            view = f"{node['alias']}__dbt_tmp"
+            body = compiled.read_text().strip().rstrip(";")
+            statements.append((result["unique_id"], f"create or replace temporary view {view} "
+                               f"as {body}"))  # fmt: skip
+        elif node["resource_type"] == "model" and "create or replace" not in sql.lower():
             # a Parquet table is dropped before its `create table`, as dbt-spark does; a
             # Delta table and a view are replaced by their own statement
             relation = f"{node['schema']}.{node['alias']}"
