@@ -164,17 +164,23 @@ def run_floor(settings, target: Path, thrift_pid: int, results: dict) -> None:
         cursor = conn.cursor()
         # Same session settings as dbt's profile (server_side_parameters).
         cursor.execute(f"set spark.sql.shuffle.partitions={settings.spark_shuffle_partitions}")
+        per_node: dict[str, float] = {}
         began = time.monotonic()
-        for _uid, sql in statements:
+        for uid, sql in statements:
+            node_began = time.monotonic()
             cursor.execute(sql)  # synchronous: returns when the statement is done
             if cursor.description:
                 cursor.fetchall()
+            per_node[uid] = per_node.get(uid, 0.0) + time.monotonic() - node_began
         seconds = time.monotonic() - began
+    ranked = sorted(per_node.items(), key=lambda item: item[1], reverse=True)[:8]
     results["floor"] = {
         "seconds": round(seconds, 1),
         "statements": len(statements),
         "jvm_peak_mb": round(jvm.peak_kb / 1024),
         "command": "target/run SQL of stage 'full', back to back over one Thrift connection",
+        # the engine's own time per node, without dbt: compare with the build's slowest
+        "slowest": [(uid.split(".", 2)[-1], round(sec, 1)) for uid, sec in ranked],
     }
     print(f"{'floor':<12} {seconds:7.1f} s ({len(statements)} statements)", flush=True)
 
