@@ -7,4 +7,4 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 CINELAKE_TEST_TOOLS=1 source scripts/bootstrap.sh
 
-python -m pytest -n 2 --dist loadgroup "$@"
+python -m pytest "$@"

@@ -162,34 +162,6 @@ def minutes_per_customer(stack: Stack) -> tuple[dict[int, int], dict[int, int]]:
     return {k: int(v) for k, v in from_shop}, dict(from_gold)
 
 
-def stack_group(item: pytest.Item) -> str | None:
-    """The session stack a test runs on, if any: `main_stack`, or the session's `stack`
-    (which a module may override with a stack of its own)."""
-    if "main_stack" in item.fixturenames:
-        return "main_stack"
-    if "stack" in item.fixturenames and not hasattr(getattr(item, "module", None), "stack"):
-        return "stack"
-    return None
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Test worker groups (scripts/test.sh runs two workers with `--dist loadgroup`), whole
-    modules, so that a module fixture starts once: the modules with a test on `main_stack`
-    together, so that the main job runs once; those on the session's `stack` together and in
-    file order, as in one process (they take turns with its lake); every other module (its own
-    stack, or none) on its own."""
-    groups: dict[str, str] = {}
-    for item in items:
-        module = item.nodeid.split("::", 1)[0]
-        shared = stack_group(item)
-        if shared and groups.get(module) != "main_stack":
-            groups[module] = shared
-        groups.setdefault(module, module)
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(groups[item.nodeid.split("::", 1)[0]]))
-
-
 @contextlib.contextmanager
 def running_stack(home: Path, **env: str) -> Iterator[Stack]:
     """`cinelake up` on an isolated stack in `home` (extra settings in `env`), `down` after."""
