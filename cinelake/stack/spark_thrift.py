@@ -104,19 +104,35 @@ def preflight(settings: Settings) -> None:
         )
 
 
-def select_one(port: int, host: str = LOOPBACK) -> bool:
-    """True when `select 1` over Thrift returns 1: the server is really ready."""
+def _rows(port: int, sql: str, host: str = LOOPBACK) -> list[tuple] | None:
+    """The rows of one statement over Thrift, or None when the server does not answer."""
     if not port_open(port, host):
-        return False
+        return None
     from pyhive import hive
 
     try:
         with contextlib.closing(hive.connect(host=host, port=port, username="cinelake")) as conn:
             cursor = conn.cursor()
-            cursor.execute("select 1")
-            return cursor.fetchall() == [(1,)]
+            cursor.execute(sql)
+            return cursor.fetchall()
     except Exception:  # noqa: BLE001 - any failure here only means "not ready yet"
-        return False
+        return None
+
+
+def select_one(port: int, host: str = LOOPBACK) -> bool:
+    """True when `select 1` over Thrift returns 1: the server is really ready."""
+    return _rows(port, "select 1", host) == [(1,)]
+
+
+def ready_as_ours(settings: Settings) -> bool:
+    """True when the server on our port is ready and is ours: it echoes this stack's lake
+    (spark.cinelake.lake_root, set on its command line). Two stacks started at the same
+    moment on one port both find it free; the second's server then fails to bind, and
+    without this check the first's answers for it."""
+    wanted = lake.spark_url(settings.lake_url)
+    return _rows(settings.thrift_port, "set spark.cinelake.lake_root") == [
+        ("spark.cinelake.lake_root", wanted)
+    ]
 
 
 def start(settings: Settings) -> tuple[int, bool]:
@@ -130,5 +146,5 @@ def start(settings: Settings) -> tuple[int, bool]:
     metastore.write_hive_site(settings)
     env = spark_runtime.spark_env(settings)
     pid = proc.start(submit_command(settings), cwd=settings.spark_dir, env=env)
-    proc.wait_ready(pid, lambda: select_one(settings.thrift_port), settings.start_timeout_s)
+    proc.wait_ready(pid, lambda: ready_as_ours(settings), settings.start_timeout_s)
     return pid, True

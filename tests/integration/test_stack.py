@@ -8,6 +8,9 @@ import pymysql
 import pytest
 from pyhive import hive
 
+from cinelake.config import load_settings
+from cinelake.stack import spark_thrift
+
 pytestmark = pytest.mark.integration
 
 
@@ -109,3 +112,21 @@ def test_up_twice_starts_nothing_twice(stack):
     again = stack.cinelake("up").stdout
     assert again.count("already running") == 3
     assert stack.cinelake("status").stdout == before  # same pids
+
+
+def test_the_server_of_another_stack_on_our_port_never_passes_for_ours(
+    stack, tmp_path, monkeypatch
+):
+    """Two stacks started at the same moment on one port both find it free; the second's
+    server then fails to bind, and its start-up probe must not take the first's for its own
+    (`cinelake up` waits for its own, which dies with the bind error in its log)."""
+    for name, value in stack.env.items():
+        if name.startswith("CINELAKE_"):
+            monkeypatch.setenv(name, value)
+    ours = load_settings()
+    monkeypatch.setenv("CINELAKE_HOME", str(tmp_path))  # another stack, same ports
+    theirs = load_settings()
+    assert theirs.thrift_port == ours.thrift_port and theirs.lake_url != ours.lake_url
+    assert spark_thrift.select_one(ours.thrift_port)  # a server answers on the port
+    assert spark_thrift.ready_as_ours(ours)
+    assert not spark_thrift.ready_as_ours(theirs)
