@@ -24,7 +24,10 @@ the Thrift server's JVM (sampled from /proc every 0.2 s):
    one more day is generated and ingested; then `dbt source freshness` and `dbt build
    --selector daily --state <that state> --vars {data_tests_loaded_since: <before the day>}`
    (timed together): what the new rows or changed code reach, with their tests;
-8. edit loop: `dbt build --select <one staging model>`, the server warm.
+8. edit loop: `dbt build --select <one staging model>`, the server warm, as a developer runs
+   it after editing that model: a first run takes the full re-parse that follows the daily
+   run's --vars (recorded as edit_loop_reparse), then a line is added to the model's file and
+   the timed run re-parses only that file (dbt's partial parsing); the file is restored after.
 
 `--formats parquet,delta` measures the table formats side by side instead (issue 14): after
 the ingest, per format, `dbt build --full-refresh --vars '{file_format: <format>}'` twice
@@ -62,6 +65,7 @@ from cinelake.stack import spark_thrift  # noqa: E402
 
 BIN = Path(sys.executable).parent
 EDIT_LOOP_MODEL = "stg_csv__movies"
+EDIT_LOOP_FILE = ROOT / "models" / "silver" / "csv" / f"{EDIT_LOOP_MODEL}.sql"
 
 
 class JvmPeak:
@@ -114,6 +118,18 @@ def stage(name: str, argv: list[str], thrift_pid: int, results: dict, check: boo
     if Path(argv[0]).name == "dbt" and argv[1] == "build":
         results[name]["slowest"] = slowest_nodes(target_dir())
     print(f"{name:<12} {seconds:7.1f} s", flush=True)
+
+
+def run_edit_loop(dbt: str, thrift_pid: int, results: dict) -> None:
+    """Stage 8: one model built and tested after an edit of its file (see the docstring)."""
+    argv = [dbt, "build", "--select", EDIT_LOOP_MODEL]
+    stage("edit_loop_reparse", argv, thrift_pid, results)
+    original = EDIT_LOOP_FILE.read_bytes()
+    try:
+        EDIT_LOOP_FILE.write_bytes(original + b"\n-- edited by bench/dbt_build.py\n")
+        stage("edit_loop", argv, thrift_pid, results)
+    finally:
+        EDIT_LOOP_FILE.write_bytes(original)
 
 
 def target_dir() -> Path:
@@ -295,7 +311,7 @@ def main() -> None:
     if not args.quick:
         stage("full_again", [dbt, "build", "--full-refresh"], thrift_pid, results)
     run_daily(settings, target, thrift_pid, results)
-    stage("edit_loop", [dbt, "build", "--select", EDIT_LOOP_MODEL], thrift_pid, results)
+    run_edit_loop(dbt, thrift_pid, results)
 
     results["overhead_ratio"] = round(results["full"]["seconds"] / results["floor"]["seconds"], 2)
     full = results.get("full_again", results["full"])
