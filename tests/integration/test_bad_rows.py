@@ -10,6 +10,8 @@ import contextlib
 import datetime as dt
 import importlib.util
 import json
+import shutil
+from pathlib import Path
 
 import pyarrow as pa
 import pymysql
@@ -58,12 +60,27 @@ def owner_execute(stack: Stack, *statements: tuple[str, tuple]) -> None:
         owner.commit()
 
 
-def build(stack: Stack):
+def build(stack: Stack, *selection: str):
     """`dbt build` must exit 0 and skip nothing, whatever the source rows are."""
-    result = stack.run(str(BIN_DIR / "dbt"), "build", check=False)
+    result = stack.run(str(BIN_DIR / "dbt"), "build", *selection, check=False)
     assert result.returncode == 0, result.stdout[-6000:]
     assert "ERROR=0" in result.stdout and "SKIP=0" in result.stdout, result.stdout[-3000:]
     return result
+
+
+def freshness(stack: Stack) -> None:
+    """`dbt source freshness`: its sources.json is what the daily selection compares."""
+    stack.run(str(BIN_DIR / "dbt"), "source", "freshness", check=False)
+
+
+def keep_state(stack: Stack) -> Path:
+    """The manifest and sources.json of the last build, kept as the state of the next daily
+    run, as scripts/pipeline.sh keeps them after a successful build."""
+    target, state = Path(stack.env["DBT_TARGET_PATH"]), stack.home / "dbt-state"
+    state.mkdir(exist_ok=True)
+    for name in ("manifest.json", "sources.json"):
+        shutil.copy2(target / name, state / name)
+    return state
 
 
 def append_movie_lines(stack: Stack) -> list[str]:
@@ -122,6 +139,8 @@ def first_build(stack):
     )  # fmt: skip
     on_day(stack, AS_OF).cinelake("ingest", "shop")
     result = build(stack)
+    freshness(stack)  # the sources as that build saw them (nothing landed since)
+    keep_state(stack)
     return {"build": result, "customer_id": customer_id, "city": city,
             "nulled_at": nulled_at, "old_updated_at": updated_at}  # fmt: skip
 
@@ -129,8 +148,10 @@ def first_build(stack):
 @pytest.fixture(scope="module")
 def healed_build(stack, first_build):
     """The city corrected at the source (a new updated_at), then the shop rows of the first
-    load landing again (as a lag-window re-read does), and one more build."""
+    load landing again (as a lag-window re-read does), and the next daily run of
+    scripts/pipeline.sh: selectors.yml's daily against the state of the first build."""
     first_build_state = snapshot(stack)
+    since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
     fixed_at = first_build["nulled_at"] + dt.timedelta(hours=1)
     owner_execute(
         stack,
@@ -148,7 +169,10 @@ def healed_build(stack, first_build):
         first_day.column_names.index("day"), "day", pa.array([3] * first_day.num_rows, pa.int32())
     )
     write_deltalake(customers, reread, mode="append")
-    result = build(stack)
+    freshness(stack)
+    daily = f"{{data_tests_loaded_since: '{since}'}}"
+    state = str(stack.home / "dbt-state")
+    result = build(stack, "--selector", "daily", "--state", state, "--vars", daily)
     return {"build": result, "fixed_at": fixed_at, "before": first_build_state}
 
 

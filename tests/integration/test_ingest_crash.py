@@ -32,6 +32,16 @@ KILLED = -9  # subprocess's return code of a process ended by SIGKILL
 
 
 @pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory):
+    """A stack of its own (it overrides the session's): the sources of every killed ingestion
+    (its demo files, shop database and TMDB stand-in; each kill lands in a lake of its own),
+    and the warehouse that silver is built in after a recovery, whose incremental models must
+    hold that lake's rows only."""
+    with running_stack(tmp_path_factory.mktemp("crash")) as own:
+        yield own
+
+
+@pytest.fixture(scope="module")
 def manifest(stack):
     stack.cinelake("demo-data", "--scale", "0.02", "--seed", "5", "--as-of", AS_OF)
     return json.loads((stack.home / "demo" / "manifest.json").read_text())
@@ -146,18 +156,14 @@ def test_a_killed_tmdb_day_swap_leaves_the_old_day_whole(stack, manifest, tmp_pa
 
 
 @pytest.fixture(scope="module")
-def recovered(tmp_path_factory):
-    """The whole path a user takes, on a stack of its own (its incremental silver models must
-    hold this lake's rows only; the session stack's belong to other modules): ingestion
-    killed after a commit dlt never recorded, run again, then the `silver` selection of
-    selectors.yml built on that fresh warehouse."""
-    with running_stack(tmp_path_factory.mktemp("crash-silver")) as own:
-        own.cinelake("demo-data", "--scale", "0.02", "--seed", "5", "--as-of", AS_OF)
-        manifest = json.loads((own.home / "demo" / "manifest.json").read_text())
-        ingest(own, own.home, "all", crash_at="commit:shop.payments")
-        ingest(own, own.home, "all")
-        build = own.run(str(BIN_DIR / "dbt"), "build", "--selector", "silver", check=False)
-        yield own, manifest, build
+def recovered(stack, manifest):
+    """The whole path a user takes, in the stack's own lake: ingestion killed after a commit
+    dlt never recorded, run again, then the `silver` selection of selectors.yml built on that
+    fresh warehouse."""
+    ingest(stack, stack.home, "all", crash_at="commit:shop.payments")
+    ingest(stack, stack.home, "all")
+    build = stack.run(str(BIN_DIR / "dbt"), "build", "--selector", "silver", check=False)
+    return stack, manifest, build
 
 
 def test_dbt_builds_silver_on_a_lake_recovered_from_a_kill(recovered):
