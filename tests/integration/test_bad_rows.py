@@ -10,13 +10,19 @@ import contextlib
 import datetime as dt
 import importlib.util
 import json
-import shutil
-from pathlib import Path
 
 import pyarrow as pa
 import pymysql
 import pytest
-from conftest import BIN_DIR, PROJECT_ROOT, Stack, running_stack, webhook
+from conftest import (
+    BIN_DIR,
+    PROJECT_ROOT,
+    Stack,
+    daily_run,
+    keep_daily_state,
+    running_stack,
+    webhook,
+)
 from deltalake import DeltaTable, write_deltalake
 
 pytestmark = pytest.mark.integration
@@ -60,27 +66,12 @@ def owner_execute(stack: Stack, *statements: tuple[str, tuple]) -> None:
         owner.commit()
 
 
-def build(stack: Stack, *selection: str):
+def build(stack: Stack):
     """`dbt build` must exit 0 and skip nothing, whatever the source rows are."""
-    result = stack.run(str(BIN_DIR / "dbt"), "build", *selection, check=False)
+    result = stack.run(str(BIN_DIR / "dbt"), "build", check=False)
     assert result.returncode == 0, result.stdout[-6000:]
     assert "ERROR=0" in result.stdout and "SKIP=0" in result.stdout, result.stdout[-3000:]
     return result
-
-
-def freshness(stack: Stack) -> None:
-    """`dbt source freshness`: its sources.json is what the daily selection compares."""
-    stack.run(str(BIN_DIR / "dbt"), "source", "freshness", check=False)
-
-
-def keep_state(stack: Stack) -> Path:
-    """The manifest and sources.json of the last build, kept as the state of the next daily
-    run, as scripts/pipeline.sh keeps them after a successful build."""
-    target, state = Path(stack.env["DBT_TARGET_PATH"]), stack.home / "dbt-state"
-    state.mkdir(exist_ok=True)
-    for name in ("manifest.json", "sources.json"):
-        shutil.copy2(target / name, state / name)
-    return state
 
 
 def append_movie_lines(stack: Stack) -> list[str]:
@@ -139,8 +130,7 @@ def first_build(stack):
     )  # fmt: skip
     on_day(stack, AS_OF).cinelake("ingest", "shop")
     result = build(stack)
-    freshness(stack)  # the sources as that build saw them (nothing landed since)
-    keep_state(stack)
+    keep_daily_state(stack)
     return {"build": result, "customer_id": customer_id, "city": city,
             "nulled_at": nulled_at, "old_updated_at": updated_at}  # fmt: skip
 
@@ -169,10 +159,7 @@ def healed_build(stack, first_build):
         first_day.column_names.index("day"), "day", pa.array([3] * first_day.num_rows, pa.int32())
     )
     write_deltalake(customers, reread, mode="append")
-    freshness(stack)
-    daily = f"{{data_tests_loaded_since: '{since}'}}"
-    state = str(stack.home / "dbt-state")
-    result = build(stack, "--selector", "daily", "--state", state, "--vars", daily)
+    result = daily_run(stack, since)
     return {"build": result, "fixed_at": fixed_at, "before": first_build_state}
 
 

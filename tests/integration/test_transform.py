@@ -9,13 +9,12 @@ import contextlib
 import datetime as dt
 import json
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 
 import pymysql
 import pytest
-from conftest import BIN_DIR, Stack, minutes_per_customer
+from conftest import Stack, daily_run, keep_daily_state, minutes_per_customer
 
 pytestmark = pytest.mark.integration
 
@@ -55,9 +54,7 @@ def silver(stack):
     stack.cinelake("demo-data", "--scale", "0.05", "--seed", "11", "--as-of", AS_OF)
     on_day(stack, AS_OF).cinelake("ingest", "all")
     build = stack.dbt("build")
-    # the state the daily runs below compare with, as scripts/pipeline.sh keeps it
-    stack.run(str(BIN_DIR / "dbt"), "source", "freshness", check=False)
-    keep_state(stack)
+    keep_daily_state(stack)  # what the daily runs below compare with
     manifest = json.loads((stack.home / "demo" / "manifest.json").read_text())
     return {"build": build, "manifest": manifest}
 
@@ -203,28 +200,6 @@ def test_gold_horror_top_titles_are_ranked_on_ids(stack, silver):
         from gold.horror_top_titles_yearly""",
     )
     assert years > 0 and max_rank <= 10 and by_title == 0
-
-
-def keep_state(stack: Stack) -> Path:
-    """The state of the last successful build, as scripts/pipeline.sh keeps it for the next
-    daily run: its manifest and the source freshness it saw."""
-    target, state = Path(stack.env["DBT_TARGET_PATH"]), stack.home / "dbt-state"
-    state.mkdir(exist_ok=True)
-    for name in ("manifest.json", "sources.json"):
-        shutil.copy2(target / name, state / name)
-    return state
-
-
-def daily_run(stack: Stack, since: str):
-    """The daily run of scripts/pipeline.sh after an ingestion: source freshness, selectors.yml's
-    daily against the kept state, then the state kept again."""
-    stack.run(str(BIN_DIR / "dbt"), "source", "freshness", check=False)
-    daily_vars = f"{{data_tests_loaded_since: '{since}'}}"
-    state = stack.home / "dbt-state"
-    build = stack.dbt("build", "--selector", "daily", "--state", str(state), "--vars", daily_vars)
-    assert "ERROR=0" in build.stdout and "SKIP=0" in build.stdout, build.stdout[-3000:]
-    keep_state(stack)
-    return build
 
 
 def test_after_a_day_scd2_has_new_versions_and_only_the_new_partition_is_written(stack, silver):
