@@ -3,12 +3,17 @@
     <lake>/bronze/<source>/<table>/             a Delta table (dlt is its only writer)
         _delta_log/                             its commits: a file is in the table once a
                                                 commit adds it, never before
-        year=YYYY/month=M/day=D/part-*.parquet  its data, partitioned by the load date
+        _load_year=YYYY/_load_month=M/_load_day=D/part-*.parquet
+                                                its data, partitioned by the load date
 
 The day is the load date (UTC, or CINELAKE_LOAD_DATE for backfills and tests), stamped on every
-row as the int columns `year`, `month`, `day` (the silver models read `make_date(year, month,
-day)`). Each load of a table is one Delta commit: a reader (Spark, deltalake) sees it all or
-nothing, and a crash mid-write leaves only unreferenced files behind.
+row as the int columns `_load_year`, `_load_month`, `_load_day` (the silver models read the
+macro `bronze_load_date()`). Bronze's own columns (those, dlt's `_dlt_*` and `_loaded_at`) are
+named so that no source plausibly has them: a source's own `year`, `month` or `day` lands as it
+came, and a source column that does take a reserved name fails its table with a clear error
+(RESERVED_COLUMNS) instead of being overwritten. Each load of a table is one Delta commit: a
+reader (Spark, deltalake) sees it all or nothing, and a crash mid-write leaves only
+unreferenced files behind.
 
 On S3 the Delta writer (delta-rs) needs a way to commit safely: S3 has no atomic rename. Bronze
 has a single writer by design (one `cinelake ingest` at a time, Spark never writes bronze), so
@@ -29,7 +34,15 @@ from cinelake.config import load_settings
 
 BRONZE = "bronze"
 # The load date's partition columns of every bronze table (int32: Spark's `int`).
-PARTITION_COLUMNS = ("year", "month", "day")
+PARTITION_COLUMNS = ("_load_year", "_load_month", "_load_day")
+# What bronze adds to a source's columns: the partition columns, dlt's load id and row id, and
+# the extraction time. A source column of the same name (after dlt's snake_case naming) would
+# be overwritten or doubled, so it is refused (see reserved_collisions).
+RESERVED_COLUMNS = (*PARTITION_COLUMNS, "_dlt_load_id", "_dlt_id", "_loaded_at")
+# The partition columns of bronze tables written before 2026-12-05: `year`, `month`, `day`
+# overwrote a source's columns of those names. Such a table is rewritten once, in one commit,
+# with the partition columns renamed (migrate_legacy_partitions).
+LEGACY_PARTITION_COLUMNS = ("year", "month", "day")
 # The Delta transaction id (Delta's "txn" action) under which ingestion commits a dlt load:
 # its version is the load id, so a load committed once is never committed again.
 INGEST_APP_ID = "cinelake-ingest"
@@ -42,16 +55,36 @@ def load_date(pinned: dt.date | None) -> dt.date:
 
 
 def partition_values(day: dt.date) -> dict[str, int]:
-    return {"year": day.year, "month": day.month, "day": day.day}
+    return dict(zip(PARTITION_COLUMNS, (day.year, day.month, day.day), strict=True))
 
 
 def day_predicate(days: set[tuple[int, int, int]]) -> str:
-    """A Delta predicate selecting the given (year, month, day) partitions."""
-    return " OR ".join(f"(year = {y} AND month = {m} AND day = {d})" for y, m, d in sorted(days))
+    """A Delta predicate selecting the given (year, month, day) load-date partitions."""
+    return " OR ".join(
+        "(" + " AND ".join(f"{c} = {v}" for c, v in zip(PARTITION_COLUMNS, day, strict=True)) + ")"
+        for day in sorted(days)
+    )
+
+
+def day_filters(day: dt.date) -> list[tuple[str, str, int]]:
+    """pyarrow/deltalake filters selecting one load day of a bronze table."""
+    return [(name, "=", value) for name, value in partition_values(day).items()]
+
+
+def reserved_collisions(columns: list[str]) -> list[str]:
+    """The columns among `columns` that bronze would overwrite or double: those whose name, as
+    dlt names it in bronze (snake_case), is one of RESERVED_COLUMNS."""
+    from dlt.common.normalizers.naming.snake_case import NamingConvention
+
+    naming = NamingConvention()
+    return [c for c in columns if naming.normalize_identifier(c) in RESERVED_COLUMNS]
 
 
 def stamp(table: pa.Table, day: dt.date) -> pa.Table:
-    """`table` with the load date's partition columns appended."""
+    """`table` with the load date's partition columns appended (never over a column of its own:
+    a source's column of that name would lose its values)."""
+    if clash := [c for c in table.column_names if c in PARTITION_COLUMNS]:
+        raise ValueError(f"columns {clash} are bronze's load-date partition columns")
     for name, value in partition_values(day).items():
         table = table.append_column(name, pa.array([value] * table.num_rows, pa.int32()))
     return table
@@ -95,8 +128,31 @@ def append(url: str, table: pa.Table) -> None:
     """Append rows to a bronze Delta table (created on first use): one commit."""
     from deltalake import write_deltalake
 
+    migrate_legacy_partitions(url)
     write_deltalake(url, table, mode="append", partition_by=list(PARTITION_COLUMNS),
                     schema_mode="merge", storage_options=delta_storage_options(url))  # fmt: skip
+
+
+def migrate_legacy_partitions(url: str) -> bool:
+    """Rewrite a bronze table partitioned by the legacy `year`, `month`, `day` as one
+    partitioned by PARTITION_COLUMNS, in one overwrite commit (readers see the table before or
+    after; earlier versions stay readable by time travel until VACUUM). Those columns held the
+    load date (a source's own columns of those names were already overwritten by it: the
+    reason for the new names). Returns whether the table was rewritten."""
+    from deltalake import write_deltalake
+
+    table = delta_table(url)
+    if table is None or tuple(table.metadata().partition_columns) != LEGACY_PARTITION_COLUMNS:
+        return False
+    data = table.to_pyarrow_table()
+    names = dict(zip(LEGACY_PARTITION_COLUMNS, PARTITION_COLUMNS, strict=True))
+    data = data.rename_columns([names.get(n, n) for n in data.column_names])
+    data = data.select(  # the partition columns last, as a new table has them
+        [n for n in data.column_names if n not in PARTITION_COLUMNS] + list(PARTITION_COLUMNS)
+    )
+    write_deltalake(table, data, mode="overwrite", schema_mode="overwrite",
+                    partition_by=list(PARTITION_COLUMNS))  # fmt: skip
+    return True
 
 
 def committed_bytes(url: str, load_id: str) -> int:

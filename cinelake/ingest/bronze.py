@@ -16,10 +16,12 @@ What dlt's Delta job does not do, `BronzeDeltaJob` adds:
   the table for that app's latest version: a load at or below it is already in the table, and
   the job does nothing. (One writer per table, packages finished in order: load ids only grow.)
 - **Day snapshots.** A table hinted DAY_SNAPSHOT_HINT (TMDB) replaces the load day's
-  partition: a Delta overwrite with a predicate on `year`/`month`/`day`, one commit that removes
-  the day's old files and adds the new ones (readers see the old day or the new one).
-- **The partition columns.** Every table is partitioned by the load date's `year`, `month`,
-  `day` (stamped on each row by `stamp_load_date`), not by dlt's partition hints.
+  partition: a Delta overwrite with a predicate on the load-date columns, one commit that
+  removes the day's old files and adds the new ones (readers see the old day or the new one).
+- **The partition columns.** Every table is partitioned by the load date's `_load_year`,
+  `_load_month`, `_load_day` (stamped on each row by `stamp_load_date`), not by dlt's partition
+  hints; names no source plausibly has, and a row that has one is refused, never overwritten.
+  A table of the legacy layout (`year`, `month`, `day`) is rewritten once before its next load.
 """
 
 from __future__ import annotations
@@ -105,6 +107,10 @@ class BronzeDeltaJob(DeltaLoadFilesystemJob):
         )
         where = f"{self._job_client.dataset_name}.{self.load_table_name}"
         crash.point(f"load:{where}")
+        if table is not None and lake.migrate_legacy_partitions(location):
+            log.warning("%s: rewritten once with the load-date partitions %s (were year, month, "
+                        "day)", where, ", ".join(lake.PARTITION_COLUMNS))  # fmt: skip
+            table = DeltaTable(location, storage_options=options)
         partitions = list(lake.PARTITION_COLUMNS)
         with get_local_dataset_reader(self.file_paths) as reader:
             data = ensure_delta_compatible_arrow_data(reader, partitions)
@@ -162,6 +168,8 @@ def stamp_load_date(day: dt.date):
         if isinstance(item, pa.RecordBatch):
             return lake.stamp(pa.Table.from_batches([item]), day)
         if isinstance(item, dict):
+            if clash := [c for c in values if c in item]:
+                raise ValueError(f"columns {clash} are bronze's load-date partition columns")
             return {**item, **values}
         return item
 

@@ -319,6 +319,7 @@ def _database_parts(settings: Settings, name: str) -> list[tuple[Callable, bool]
     database = databases(settings)[name]
     url = _database_url(settings, name)
     plans = sql_tables.plan(database, url)
+    _refuse_reserved_columns(name, plans)
     parts = []
     for day_snapshot in (False, True):
         chosen = [p for p in plans if (p.cursor is None) == day_snapshot]
@@ -326,6 +327,22 @@ def _database_parts(settings: Settings, name: str) -> list[tuple[Callable, bool]
             build = functools.partial(_database, database=database, url=url, plans=chosen)
             parts.append((build, day_snapshot))
     return parts
+
+
+def _refuse_reserved_columns(name: str, plans: list[sql_tables.TablePlan]) -> None:
+    """Fail the database, before anything is read, when a table has a column that bronze's own
+    would overwrite or double (lake.RESERVED_COLUMNS): its values would be lost."""
+    clashes = [
+        f"{plan.name}.{column}"
+        for plan in plans
+        for column in lake.reserved_collisions([c.name for c in plan.columns])
+    ]
+    if clashes:
+        raise sql_tables.UnlandableColumn(
+            f"{name}: {', '.join(clashes)} would collide with bronze's own columns "
+            f"({', '.join(lake.RESERVED_COLUMNS)}); list a view that selects them under other "
+            "names instead of the table (databases.yml)"
+        )
 
 
 def _database(

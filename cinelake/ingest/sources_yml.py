@@ -14,7 +14,7 @@ from cinelake import lake
 from cinelake.config import PROJECT_ROOT
 from cinelake.errors import CinelakeError
 
-PARTITIONS = ("year", "month", "day")
+PARTITIONS = lake.PARTITION_COLUMNS
 LINEAGE_DOCS = {"_loaded_at": "bronze_loaded_at", "_dlt_load_id": "bronze_dlt_load_id"}
 SIMPLE_TYPES = {
     pa.int8(): "tinyint", pa.int16(): "smallint", pa.int32(): "int", pa.int64(): "bigint",
@@ -81,7 +81,7 @@ def render(source: str, schemas: dict[str, pa.Schema]) -> str:
             if field.name not in PARTITIONS
         ]  # fmt: skip
         columns += [
-            {"name": p, "data_type": "int", "description": f'{{{{ doc("bronze_partition_{p}") }}}}'}
+            {"name": p, "data_type": "int", "description": f'{{{{ doc("bronze_partition{p}") }}}}'}
             for p in PARTITIONS
         ]
         tables.append({

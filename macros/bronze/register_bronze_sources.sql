@@ -48,11 +48,13 @@
             {%- endif -%}
             {%- if not current -%}
                 {%- set columns = [] -%}
-                {%- set partitions = ('year', 'month', 'day') -%}
+                {%- set partitions = bronze_partition_columns() -%}
                 {%- for column in node.columns.values() if column.name not in partitions -%}
                     {%- do columns.append(column.name ~ ' ' ~ column.data_type) -%}
                 {%- endfor -%}
-                {%- do columns.extend(['year int', 'month int', 'day int']) -%}
+                {%- for partition in partitions -%}
+                    {%- do columns.append(partition ~ ' int') -%}
+                {%- endfor -%}
                 {%- do run_query(
                     'create table ' ~ table ~ ' (' ~ columns | join(', ') ~ ') using parquet'
                     ~ " location '" ~ location ~ "'"

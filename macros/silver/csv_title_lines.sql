@@ -35,7 +35,7 @@ cleaned as (
         _source_file as source_file,
         _source_line as source_line,
         _loaded_at as loaded_at,
-        make_date(year, month, day) as load_date
+        {{ bronze_load_date() }} as load_date
     from source
 ),
 

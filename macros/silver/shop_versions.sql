@@ -31,7 +31,7 @@ copies as (
 versions as (
     select
         copies.*,
-        make_date(copies.year, copies.month, copies.day) as load_date,
+        {{ bronze_load_date('copies') }} as load_date,
         case
             {% for reason, condition in contract['checks'] %}
                 when {{ condition }} then '{{ reason }}'

@@ -34,7 +34,7 @@ cleaned as (
         sessions.started_at,
         sessions.updated_at,
         sessions._loaded_at as loaded_at,
-        make_date(sessions.year, sessions.month, sessions.day) as load_date,
+        {{ bronze_load_date('sessions') }} as load_date,
         to_date(sessions.started_at) as session_date
     from sessions
     left join known_customers

@@ -25,6 +25,8 @@ from conftest import (
 )
 from deltalake import DeltaTable, write_deltalake
 
+from cinelake import lake
+
 pytestmark = pytest.mark.integration
 
 AS_OF = "2026-04-01"
@@ -152,11 +154,13 @@ def healed_build(stack, first_build):
     # the first day's rows land again on 2026-04-03, in one commit, as a lag-window re-read
     customers = str(stack.home / "lake" / "bronze" / "shop" / "customers")
     first_day = DeltaTable(customers).to_pyarrow_table(
-        filters=[("year", "=", 2026), ("month", "=", 4), ("day", "=", 1)]
+        filters=lake.day_filters(dt.date(2026, 4, 1))
     )
     assert first_day.num_rows > 0
     reread = first_day.set_column(
-        first_day.column_names.index("day"), "day", pa.array([3] * first_day.num_rows, pa.int32())
+        first_day.column_names.index("_load_day"),
+        "_load_day",
+        pa.array([3] * first_day.num_rows, pa.int32()),
     )
     write_deltalake(customers, reread, mode="append")
     result = daily_run(stack, since)

@@ -20,6 +20,7 @@ import pytest
 from conftest import Stack, free_port, webhook
 from deltalake import DeltaTable
 
+from cinelake import lake
 from cinelake.config import SHOP_TABLES
 from cinelake.lake import delta_table
 
@@ -56,8 +57,7 @@ class Lake:
         """A bronze table as its committed version reads (or one load day of it)."""
         filters = None
         if day:
-            y, m, d = (int(part) for part in day.split("-"))
-            filters = [("year", "=", y), ("month", "=", m), ("day", "=", d)]
+            filters = lake.day_filters(dt.date.fromisoformat(day))
         return self.delta(source, table).to_pyarrow_table(filters=filters)
 
     def rows(self, source: str, table: str, day: str | None = None) -> int:

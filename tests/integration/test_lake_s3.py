@@ -3,6 +3,7 @@ lands bronze Delta tables there, and Spark itself (S3A) reads them and writes a 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import time
@@ -13,6 +14,7 @@ import s3fs
 from conftest import BIN_DIR, Stack, free_port, running_stack, stack_env
 from deltalake import DeltaTable
 
+from cinelake import lake
 from cinelake.demo import csv_writer
 from cinelake.demo.catalog import generate_titles
 
@@ -90,9 +92,7 @@ def test_csv_lands_in_s3_as_delta_tables(s3_endpoint, tmp_path):
                "AWS_REGION": "us-east-1"}  # fmt: skip
     movies_table = DeltaTable(movies_url, storage_options=options)
     assert fs.ls(f"{BUCKET}/lake/bronze/csv/movies/_delta_log/")
-    rows = movies_table.to_pyarrow_table(
-        filters=[("year", "=", 2026), ("month", "=", 2), ("day", "=", 3)]
-    ).num_rows
+    rows = movies_table.to_pyarrow_table(filters=lake.day_filters(dt.date(2026, 2, 3))).num_rows
     rejects = DeltaTable(f"s3://{BUCKET}/lake/bronze/csv/rejects", storage_options=options)
     rejects = rejects.to_pyarrow_table().num_rows
     movies, series = entries["movies.csv"], entries["series.csv"]

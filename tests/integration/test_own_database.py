@@ -1,6 +1,8 @@
 """Your own database: a MariaDB schema with the types real schemas have lands in bronze with
 every row and value accounted for, increments land only what changed, a table without a
 cursor is a daily snapshot, and the generated sources YAML registers the tables in Spark.
+A source's own `year`, `month` and `day` (a flights-shaped `planes`) keep their values: bronze's
+load-date columns have names of their own, and a column that takes one of those is refused.
 
 The module creates its own database `owndb` in the session stack's MariaDB (as root over the
 socket), configures it in its own databases.yml, and ingests it into the stack's lake.
@@ -21,8 +23,11 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pymysql
 import pytest
+import yaml
 from conftest import PROJECT_ROOT, Stack
 from deltalake import DeltaTable
+
+from cinelake import lake
 
 pytestmark = pytest.mark.integration
 
@@ -66,6 +71,10 @@ create table `Film Actor` (
 create table `event log` (
   `select` varchar(20), `order date` date, `from` decimal(10,2), note text
 );
+create table planes (
+  tailnum varchar(8) not null primary key, year smallint, month tinyint not null,
+  day tinyint not null, engines int
+);
 insert into film values
  (1, 'Ação — 映画 🎬', 1999, 'PG-13', 'Trailers,Commentaries', b'10100101', ~0,
   x'00ff10', x'000102030405060708090a0b0c0d0e0f', '{{"a": [1, 2], "ü": "ß"}}',
@@ -83,6 +92,8 @@ insert into `Film Actor` values
  (1, 1, 'Hero', '2026-03-01 09:00:00'), (2, 1, 'Villain', '2026-03-01 09:00:00'),
  (1, 2, null, '2026-03-01 09:30:00');
 insert into `event log` values ('a', '2026-01-01', 1.50, 'ü'), ('b', '0000-00-00', null, null);
+insert into planes values ('N10156', 2004, 1, 31, 2), ('N102UW', null, 12, 5, 2),
+ ('N103US', 1999, 3, 1, null);
 grant select, show view on {DATABASE}.* to 'etl'@'127.0.0.1';
 grant select, show view on {DATABASE}.* to 'etl'@'localhost';
 """
@@ -110,8 +121,7 @@ class Own:
         path = self.stack.home / "lake" / "bronze" / DATABASE / table
         filters = None
         if day:
-            y, m, d = (int(part) for part in day.split("-"))
-            filters = [("year", "=", y), ("month", "=", m), ("day", "=", d)]
+            filters = lake.day_filters(dt.date.fromisoformat(day))
         data = DeltaTable(str(path)).to_pyarrow_table(filters=filters)
         if load_id:
             data = data.filter(ds.field("_dlt_load_id") == load_id)
@@ -185,7 +195,7 @@ def mysql_fingerprints(own: Own, table: str) -> dict[str, tuple]:
 
 
 def bronze_fingerprints(data: pa.Table) -> dict[str, tuple]:
-    lineage = {"_loaded_at", "_dlt_load_id", "year", "month", "day"}
+    lineage = {"_loaded_at", "_dlt_load_id", *lake.PARTITION_COLUMNS}
     result = {}
     for name in data.column_names:
         if name in lineage:
@@ -204,14 +214,29 @@ def own(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Own:
     config.write_text(f"databases:\n  {DATABASE}: {{}}\n")  # every table, rules by default
     own = Own(stack, config)
     own.first = own.ingest(DAY1)
-    own.before = {t: mysql_fingerprints(own, t) for t in ("film", "Film Actor", "event log")}
+    own.before = {
+        t: mysql_fingerprints(own, t) for t in ("film", "Film Actor", "event log", "planes")
+    }
     return own
 
 
 def test_every_row_and_value_lands_as_in_mysql(own):
     for table, bronze in (("film", "film"), ("Film Actor", "film_actor"),
-                          ("event log", "event_log")):  # fmt: skip
+                          ("event log", "event_log"), ("planes", "planes")):  # fmt: skip
         assert bronze_fingerprints(own.bronze(bronze)) == own.before[table], table
+
+
+def test_a_sources_year_month_and_day_keep_their_values(own):
+    planes = own.bronze("planes")
+    assert {"year", "month", "day", *lake.PARTITION_COLUMNS} <= set(planes.column_names)
+    by_tail = {r["tailnum"]: r for r in planes.to_pylist()}
+    assert [(by_tail[t]["year"], by_tail[t]["month"], by_tail[t]["day"]) for t in sorted(by_tail)] \
+        == sorted(own.mysql("select year, month, day from planes order by tailnum"))  # fmt: skip
+    assert {(r["_load_year"], r["_load_month"], r["_load_day"]) for r in by_tail.values()} == {
+        (2026, 3, 1)
+    }
+    delta = DeltaTable(str(own.stack.home / "lake" / "bronze" / DATABASE / "planes"))
+    assert delta.metadata().partition_columns == list(lake.PARTITION_COLUMNS)
 
 
 def test_types_land_as_documented(own):
@@ -296,6 +321,23 @@ def test_a_type_that_cannot_land_is_one_error_naming_table_and_column(own, tmp_p
         run_as_root(own.stack, f"use {DATABASE}; drop table hosts;")
 
 
+def test_a_column_named_as_bronzes_own_is_one_error_never_overwritten(own, tmp_path):
+    run_as_root(own.stack, f"use {DATABASE}; create table clash (id int primary key, "
+                           "`_load_day` int, `_dlt_id` varchar(10));")  # fmt: skip
+    try:
+        config = tmp_path / "databases.yml"
+        config.write_text(f"databases:\n  {DATABASE}:\n    tables: [clash]\n")
+        result = Own(own.stack, config).ingest(DAY1, check=False)
+        assert result.returncode == 1
+        assert "clash._load_day, clash._dlt_id would collide with bronze's own columns" in (
+            result.stderr
+        )
+        assert "Traceback" not in result.stderr
+        assert not (own.stack.home / "lake" / "bronze" / DATABASE / "clash").exists()
+    finally:
+        run_as_root(own.stack, f"use {DATABASE}; drop table clash;")
+
+
 def test_the_generated_sources_yml_registers_the_tables_in_spark(own):
     folder = PROJECT_ROOT / "models" / "silver" / DATABASE
     assert not folder.exists(), f"{folder} is the test's own; remove it"
@@ -318,5 +360,32 @@ def test_the_generated_sources_yml_registers_the_tables_in_spark(own):
         assert Decimal(str(top)) == Decimal(18446744073709551615)
         assert ratio == "12345678901234567890123456789012345.123456789012345678901234567891"
         assert first == "a"
+        # a source's `year` is its own in Spark too (and in the YAML): not the load date's
+        source = yaml.safe_load(text)["sources"][0]
+        planes = next(t for t in source["tables"] if t["name"] == "planes")
+        assert [c["name"] for c in planes["columns"] if c["description"] == ""] == [
+            "tailnum",
+            "year",
+            "month",
+            "day",
+            "engines",
+        ]
+        day1 = lake.partition_values(dt.date.fromisoformat(DAY1))
+        year_sum = own.stack.thrift_rows(
+            f"select count(year), sum(year), count(*) from bronze.{DATABASE}__planes "
+            f"where {' and '.join(f'{c} = {v}' for c, v in day1.items())}"
+        )
+        assert year_sum == [
+            tuple(own.mysql("select count(year), sum(year), count(*) from planes")[0])
+        ]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_two_load_dates_on_the_same_day_of_the_month_keep_both_snapshots(own):
+    same_day_next_month = "2026-04-01"  # DAY1 is 2026-03-01: the same day of the month
+    before = own.bronze("planes", DAY1).num_rows
+    own.ingest(same_day_next_month)
+    assert own.bronze("planes", DAY1).num_rows == before == 3
+    assert own.bronze("planes", same_day_next_month).num_rows == 3
+    assert bronze_fingerprints(own.bronze("planes", same_day_next_month)) == own.before["planes"]

@@ -16,6 +16,8 @@ import pymysql
 import pytest
 from conftest import Stack, daily_run, keep_daily_state, minutes_per_customer
 
+from cinelake import lake
+
 pytestmark = pytest.mark.integration
 
 AS_OF = "2026-04-01"
@@ -68,10 +70,10 @@ def test_bronze_tables_are_registered_as_delta_with_their_load_days(stack, silve
     tables = {row[1] for row in stack.thrift_rows("show tables in bronze")}
     assert {"csv__movies", "tmdb__discover_movies", "shop__viewing_sessions"} <= tables
     [detail] = stack.thrift_rows("describe detail bronze.shop__customers")
-    assert detail[0] == "delta" and json.loads(detail[7]) == ["year", "month", "day"]
-    assert stack.thrift_rows("select distinct year, month, day from bronze.shop__customers") == [
-        (2026, 4, 1)
-    ]
+    assert detail[0] == "delta" and json.loads(detail[7]) == list(lake.PARTITION_COLUMNS)
+    assert stack.thrift_rows(
+        "select distinct _load_year, _load_month, _load_day from bronze.shop__customers"
+    ) == [(2026, 4, 1)]
 
 
 @pytest.mark.parametrize("kind", ["movies", "series"])

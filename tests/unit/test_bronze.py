@@ -29,14 +29,33 @@ def test_stamp_adds_int_partition_columns_to_arrow_and_dict_items():
     day = dt.date(2026, 3, 1)
     add = bronze.stamp_load_date(day)
     stamped = add(pa.table({"x": [1, 2]}))
-    assert stamped.column_names == ["x", "year", "month", "day"]
-    assert stamped.schema.field("month").type == pa.int32()
-    assert stamped["day"].to_pylist() == [1, 1]
-    assert add({"x": 1}) == {"x": 1, "year": 2026, "month": 3, "day": 1}
+    assert stamped.column_names == ["x", "_load_year", "_load_month", "_load_day"]
+    assert stamped.schema.field("_load_month").type == pa.int32()
+    assert stamped["_load_day"].to_pylist() == [1, 1]
+    assert add({"x": 1}) == {"x": 1, "_load_year": 2026, "_load_month": 3, "_load_day": 1}
+    # a source's own year, month and day are not the load date's: they keep their values
+    own = {"year": 1999, "month": None, "day": 31}
+    assert add(own) == {**own, "_load_year": 2026, "_load_month": 3, "_load_day": 1}
+    assert add(pa.table({k: [v] for k, v in own.items()}))["year"].to_pylist() == [1999]
+
+
+def test_stamp_refuses_a_row_that_already_has_a_partition_column():
+    add = bronze.stamp_load_date(dt.date(2026, 3, 1))
+    with pytest.raises(ValueError, match="_load_day"):
+        add({"_load_day": 7})
+    with pytest.raises(ValueError, match="_load_year"):
+        add(pa.table({"_load_year": [7]}))
+
+
+def test_reserved_collisions_names_source_columns_bronze_would_overwrite():
+    columns = ["year", "month", "day", "_load_year", "_Load Day", "_dlt_id", "_loaded_at", "x"]
+    assert lake.reserved_collisions(columns) == ["_load_year", "_Load Day", "_dlt_id", "_loaded_at"]
 
 
 def test_day_predicate_names_each_day():
-    assert lake.day_predicate({(2026, 3, 1)}) == "(year = 2026 AND month = 3 AND day = 1)"
+    assert lake.day_predicate({(2026, 3, 1)}) == (
+        "(_load_year = 2026 AND _load_month = 3 AND _load_day = 1)"
+    )
     assert " OR " in lake.day_predicate({(2026, 3, 1), (2026, 3, 2)})
 
 
@@ -65,7 +84,7 @@ def test_a_load_is_committed_once_and_a_day_snapshot_replaces_its_day(tmp_path):
     load_id = run_pipeline(tmp_path, [{"id": 4}], True, day1)  # day 1 again: replaced
     table = DeltaTable(url)
     assert sorted(table.to_pyarrow_table()["id"].to_pylist()) == [3, 4]
-    assert table.schema().to_arrow().field("year").type == pa.int32()
+    assert table.schema().to_arrow().field("_load_year").type == pa.int32()
     assert bronze.committed_version(table) == bronze.load_version(load_id)
     assert lake.committed_bytes(url, load_id) > 0
 
@@ -94,3 +113,25 @@ def test_spark_names_s3_lakes_s3a(url):
             "spark.hadoop.fs.s3a.connection.ssl.enabled": "false",
         }
     )  # fmt: skip
+
+
+def test_a_legacy_table_is_rewritten_once_with_the_new_partition_columns(tmp_path):
+    from deltalake import write_deltalake
+
+    url = str(tmp_path / "bronze" / "demo" / "legacy")
+    int32 = pa.int32()
+    rows = pa.table({"id": [1, 2], "year": pa.array([2026, 2026], int32),
+                     "month": pa.array([3, 3], int32), "day": pa.array([1, 2], int32)})  # fmt: skip
+    write_deltalake(url, rows, partition_by=["year", "month", "day"])
+    assert lake.migrate_legacy_partitions(url)
+    table = DeltaTable(url)
+    assert table.metadata().partition_columns == list(lake.PARTITION_COLUMNS)
+    data = table.to_pyarrow_table().sort_by("id")
+    assert data.column_names == ["id", *lake.PARTITION_COLUMNS]
+    assert data["_load_day"].to_pylist() == [1, 2]
+    assert not lake.migrate_legacy_partitions(url)  # once: the new layout is left alone
+    lake.append(url, lake.stamp(pa.table({"id": [3]}), dt.date(2026, 3, 3)))
+    assert (
+        DeltaTable(url).to_pyarrow_table(filters=lake.day_filters(dt.date(2026, 3, 3))).num_rows
+        == 1
+    )

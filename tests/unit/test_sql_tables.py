@@ -253,7 +253,7 @@ def test_sources_yml_declares_what_landed_as_registration_expects(tmp_path):
     lake.append(url, lake.stamp(data, dt.date(2026, 3, 1)))
     # A file on disk that no commit names (a load cut short) is not part of the table.
     stray = pa.table({"stray": [1]})
-    pq.write_table(stray, tmp_path / "bronze" / "db" / "film" / "year=2026" / "stray.parquet")
+    pq.write_table(stray, tmp_path / "bronze" / "db" / "film" / "_load_year=2026" / "stray.parquet")
     (tmp_path / "bronze" / "db" / "_dlt_loads").mkdir()
     pq.write_table(pa.table({"x": [1]}), tmp_path / "bronze" / "db" / "_dlt_loads" / "l.parquet")
     source = yaml.safe_load(render("db", landed_schemas(str(tmp_path), "db")))["sources"][0]
@@ -262,5 +262,5 @@ def test_sources_yml_declares_what_landed_as_registration_expects(tmp_path):
     assert (table["name"], table["identifier"]) == ("film", "db__film")
     assert [(c["name"], c["data_type"]) for c in table["columns"]] == [
         ("film_id", "int"), ("views", "decimal(20,0)"), ("_dlt_load_id", "string"),
-        ("year", "int"), ("month", "int"), ("day", "int"),
+        ("_load_year", "int"), ("_load_month", "int"), ("_load_day", "int"),
     ]  # fmt: skip

@@ -19,7 +19,7 @@ renamed as (
         raw_line,
         line_number,
         1 as source_row_count,
-        make_date(year, month, day) as load_date,
+        {{ bronze_load_date() }} as load_date,
         _loaded_at as loaded_at
     from source
 )

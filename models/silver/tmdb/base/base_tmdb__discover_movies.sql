@@ -21,7 +21,7 @@ renamed as (
         popularity,
         vote_average,
         vote_count,
-        make_date(year, month, day) as extraction_date,
+        {{ bronze_load_date() }} as extraction_date,
         _extracted_at as extracted_at,
         _genre_query as genre_query,
         _page as page

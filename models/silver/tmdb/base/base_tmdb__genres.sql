@@ -13,7 +13,7 @@ cleaned as (
         cast(id as int) as genre_id,
         nullif(trim(name), '') as genre_name,
         _language as language_code,
-        make_date(year, month, day) as load_date,
+        {{ bronze_load_date() }} as load_date,
         _extracted_at as extracted_at
     from source
 ),
