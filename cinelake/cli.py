@@ -2,9 +2,11 @@
 
 Every error is one `cinelake: error: ...` line, never a traceback (`-v` shows it): exit 2 for a
 wrong command line or setting (`cinelake.errors.UsageError`), 1 for a failure (a missing Java,
-a taken port, a source that failed), 3 from `status` when a service does not answer, 130 on
-Ctrl-C. Everything the process writes is owner-only (umask 077), and every log line and error
-text goes through the redaction step first.
+a taken port, a source that failed), 3 from `status` when a service does not answer, 75 when
+another run holds the lock this one needs (`cinelake.errors.Locked`), 130 on Ctrl-C.
+Everything the process writes is owner-only (umask 077), and every log line and error text goes
+through the redaction step first; an error text is one line of printable characters
+(`cinelake.errors.printable`).
 """
 
 from __future__ import annotations
@@ -20,8 +22,17 @@ from collections.abc import Sequence
 
 import pymysql
 
+from cinelake import runlock
 from cinelake.config import Settings, load_settings
-from cinelake.errors import EXIT_FAILURE, EXIT_USAGE, CinelakeError, UsageError
+from cinelake.errors import (
+    EXIT_FAILURE,
+    EXIT_LOCKED,
+    EXIT_USAGE,
+    CinelakeError,
+    Locked,
+    UsageError,
+    printable,
+)
 from cinelake.ingest import redaction
 from cinelake.stack import spark_cluster
 from cinelake.stack.services import SERVICES
@@ -151,11 +162,33 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
             f"(databases are configured in {settings.databases_file})"
         )
     sources = pipelines.SOURCES if args.source == "all" else (args.source,)
-    report = pipelines.run(settings, sources)
+    # One ingestion per home at a time: the dlt state and packages are never shared.
+    with runlock.held(settings.run_dir, "ingest", settings.lock_wait_s):
+        report = pipelines.run(settings, sources)
     print(pipelines.summary(report))
     for source, error in report.errors.items():
-        print(f"cinelake: error: {source}: {error}", file=sys.stderr)
+        print(f"cinelake: error: {source}: {printable(error)}", file=sys.stderr)
     return EXIT_FAILURE if report.failed else 0
+
+
+def cmd_lock(settings: Settings, args: argparse.Namespace) -> int:
+    """Take the lock, then become the command (exec: same pid, its exit status is ours). The
+    lock's descriptor is handed down, so the lock lasts as long as the command and whatever
+    it starts that keeps the descriptor open."""
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        raise UsageError("lock: no command to run (cinelake lock NAME -- COMMAND [ARG...])")
+    lock = runlock.acquire(settings.run_dir, args.name, settings.lock_wait_s, " ".join(command))
+    os.set_inheritable(lock.fd, True)
+    os.umask(args.inherited_umask)  # the command's files as the caller's umask makes them
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        os.execvp(command[0], command)
+    except OSError as exc:
+        lock.release()
+        raise CinelakeError(f"lock: cannot run {command[0]!r}: {exc.strerror}") from None
+    return EXIT_FAILURE  # not reached: execvp returns only by raising
 
 
 def cmd_sources_yml(settings: Settings, args: argparse.Namespace) -> int:
@@ -232,7 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.epilog = (
         "Settings come from environment variables (README: Settings). Exit status: 0 ok, "
-        "1 failure, 2 wrong command line or setting, 3 `status` with a service down."
+        "1 failure, 2 wrong command line or setting, 3 `status` with a service down, 75 "
+        "another run holds the lock (CINELAKE_LOCK_WAIT_S)."
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     up = commands.add_parser(
@@ -293,6 +327,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="csv, tmdb, shop, a database of databases.yml, or all (csv, tmdb and shop; default)",
     )
     ingest.set_defaults(func=cmd_ingest)
+    lock = commands.add_parser(
+        "lock",
+        help="run a command while holding a named lock of CINELAKE_HOME (scripts/pipeline.sh "
+        "holds daily-run)",
+        description="Take the lock NAME of CINELAKE_HOME, then run COMMAND (exec'd: same pid, "
+        "its exit status). Another holder: wait up to CINELAKE_LOCK_WAIT_S seconds, then exit "
+        "75 with one line naming it. The lock is released when COMMAND ends, however it ends.",
+    )
+    lock.add_argument("name", help="the lock's name, e.g. daily-run (`ingest` is ingestion's)")
+    lock.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND [ARG...]")
+    lock.set_defaults(func=cmd_lock)
     sources_yml = commands.add_parser(
         "sources-yml",
         help="write models/silver/<name>/_<name>__sources.yml from what a database landed",
@@ -396,7 +441,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    os.umask(OWNER_ONLY_UMASK)  # inherited by every service `up` starts
+    # Inherited by every service `up` starts; `lock` gives its command the caller's back.
+    args.inherited_umask = os.umask(OWNER_ONLY_UMASK)
     redaction.install_log_redaction()
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
@@ -411,6 +457,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(settings, args)
     except UsageError as exc:
         return _fail(f"{exc}", EXIT_USAGE)
+    except Locked as exc:
+        return _fail(redaction.redact(str(exc)), EXIT_LOCKED)
     except CinelakeError as exc:
         return _fail(redaction.redact(str(exc)), EXIT_FAILURE)
     except pymysql.err.MySQLError as exc:
@@ -428,7 +476,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str, status: int) -> int:
-    print(f"cinelake: error: {message}", file=sys.stderr)
+    print(f"cinelake: error: {printable(message)}", file=sys.stderr)
     return status
 
 

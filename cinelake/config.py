@@ -120,6 +120,16 @@ class Settings(BaseSettings):
         description="your own series.csv; default the demo's `<home>/demo/csv/series.csv`",
         **_env("CINELAKE_CSV_SERIES", section="state"),
     )
+    # 0 by default: a run refused at once says so to its scheduler (exit 75) and the next tick
+    # runs; one that waits holds its scheduler's slot, and runs pile up behind a hung holder.
+    lock_wait_s: int = Field(
+        0,
+        ge=0,
+        le=86400,
+        description="seconds `cinelake ingest` and the daily run wait for another run of the "
+        "same home to finish before refusing (exit 75); 0: refuse at once",
+        **_env("CINELAKE_LOCK_WAIT_S", section="state"),
+    )
     # -- services ----------------------------------------------------------------------------
     # Address our own servers (TMDB stand-in, docs) listen on: loopback, except inside a
     # container, where the compose network reaches them (docker-compose.yml sets 0.0.0.0).

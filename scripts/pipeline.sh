@@ -8,6 +8,14 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+# One daily run per CINELAKE_HOME at a time: the script runs again under the lock `daily-run`
+# (cinelake/runlock.py), which lasts as long as it does and dies with it. Another run holding
+# it: wait up to CINELAKE_LOCK_WAIT_S, then exit 75 with one line naming that run. Its own
+# `cinelake ingest` takes the lock `ingest`, another name, so it does not wait on this one.
+if [ "${CINELAKE_DAILY_RUN_LOCK:-}" != held ]; then
+    CINELAKE_DAILY_RUN_LOCK=held exec cinelake lock daily-run -- bash "$ROOT/scripts/pipeline.sh" "$@"
+fi
+
 # The demo sources, once: an existing demo (maybe advanced by --advance-day) is kept.
 # Regenerate with `cinelake demo-data --scale N --seed N`.
 if [ ! -f "${CINELAKE_HOME:-$ROOT/.cinelake}/demo/manifest.json" ]; then

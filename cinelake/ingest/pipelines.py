@@ -6,8 +6,9 @@ cinelake/ingest/bronze.py: one atomic, exactly-once commit per table per load). 
 and normalizes a source first; only then is anything written to the lake. Per source:
 
 - csv  appends; content already loaded (same SHA-256) is skipped (see sources/csv_files/).
-       A file whose rejected share trips the alarm (cinelake/ingest/reject_rate.py) fails
-       the source.
+       A file whose rejected share trips the alarm (cinelake/ingest/reject_rate.py), or that
+       cannot be read at all (missing, empty, not a movies/series file), fails its table and
+       the source; the other file still lands.
 - tmdb is a daily snapshot: each load replaces the load day's partition, in one commit.
 - shop and every database of databases.yml (`cinelake ingest <name>`) append what changed
        since the last run (incremental on each table's cursor, re-reading a lag window
@@ -48,6 +49,7 @@ import pyarrow.parquet as pq
 
 from cinelake import lake
 from cinelake.config import Settings
+from cinelake.errors import printable
 from cinelake.ingest import alerts, bronze, crash, redaction, reject_rate
 from cinelake.ingest.report import RunReport, TableMetrics
 from cinelake.ingest.sources import csv_files, sql_tables, tmdb
@@ -209,12 +211,6 @@ def _crash_after_first_item(settings: Settings, source: Any, source_name: str) -
 def _csv(settings: Settings, loaded_at: dt.datetime, _state: Mapping[str, Any]):
     counts: dict[str, csv_files.FileCounts] = {}
     paths = {"movies": settings.csv_movies_path, "series": settings.csv_series_path}
-    for table, path in paths.items():
-        if not path.is_file():
-            raise FileNotFoundError(
-                f"{table} CSV not found at {path}: run `cinelake demo-data` or set "
-                f"CINELAKE_CSV_{table.upper()}"
-            )
     source = csv_files.csv_files(
         movies_path=str(paths["movies"]), series_path=str(paths["series"]),
         loaded_at=loaded_at, counts=counts,
@@ -225,6 +221,15 @@ def _csv(settings: Settings, loaded_at: dt.datetime, _state: Mapping[str, Any]):
         for table, file_counts in counts.items():
             metric = TableMetrics("csv", table, file_counts.lines_in, file_counts.landed,
                                   file_counts.rejected)  # fmt: skip
+            if file_counts.error:  # nothing of it was read; the other file is not held back
+                metric.status = "failed"
+                metric.detail = file_counts.error
+                if not paths[table].is_file():
+                    metric.detail += (
+                        f": run `cinelake demo-data` or set CINELAKE_CSV_{table.upper()}"
+                    )
+                metrics.append(metric)
+                continue
             if file_counts.skipped:
                 metric.status = "skipped"
                 metric.detail = f"content {file_counts.sha256[:12]} already loaded"
@@ -450,10 +455,11 @@ def run(settings: Settings, sources: tuple[str, ...] = SOURCES) -> RunReport:
                 report.errors[name] = "; ".join(failed)
         except Exception as exc:  # noqa: BLE001 - reported per source, run continues
             cause = _root_cause(exc)
-            # Redacted here, once: the report, its table, the console and the alert reuse it.
-            error = redaction.redact(f"{type(cause).__name__}: {cause}")
+            # Redacted and made one printable line here, once: the report, its table, the
+            # console and the alert reuse it.
+            error = printable(redaction.redact(f"{type(cause).__name__}: {cause}"))
             report.errors[name] = error
-            detail = redaction.redact(str(cause))[:500]
+            detail = printable(redaction.redact(str(cause)))[:500]
             report.tables.append(TableMetrics(name, "*", status="failed", detail=detail))
             log.debug("source %s failed", name, exc_info=True)
     report.finished_at = dt.datetime.now(dt.UTC).isoformat()

@@ -11,13 +11,14 @@ import datetime as dt
 import hashlib
 import json
 import random
+import subprocess
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pymysql
 import pytest
-from conftest import Stack, free_port, webhook
+from conftest import BIN_DIR, PROJECT_ROOT, Stack, free_port, webhook
 from deltalake import DeltaTable
 
 from cinelake import lake
@@ -172,6 +173,61 @@ def test_run_metrics_are_recorded_in_json_and_bronze(landed, manifest):
     assert all(m["bytes"] > 0 and m["status"] == "ok" for m in report["tables"])
     log = landed.table("ops", "ingestion_runs")
     assert report["run_id"] in set(log["run_id"].to_pylist())
+
+
+def every_line_once(lake: Lake, manifest: dict, table: str) -> None:
+    """Each line after the header of the table's file is in bronze once: a row or a reject."""
+    rows = lake.table("csv", table)
+    rejects = lake.table("csv", "rejects").filter(ds.field("source_file") == f"{table}.csv")
+    lines = sorted(rows["_source_line"].to_pylist() + rejects["line_number"].to_pylist())
+    assert lines == list(range(2, manifest["files"][f"{table}.csv"]["physical_lines"] + 1))
+
+
+def test_two_ingestions_at_once_on_one_home_land_each_row_once(stack, manifest, tmp_path):
+    """Started together on one home: one runs, the other waits for it (CINELAKE_LOCK_WAIT_S)
+    or refuses at once with one line naming it (exit 75); bronze holds each source row once."""
+    lake = Lake(stack, tmp_path / "home")
+    env = {**lake.env, "CINELAKE_SHOP_LAG_SECONDS": "0"}  # a rerun re-reads nothing
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    command = [str(BIN_DIR / "cinelake"), "ingest", "all"]
+    runs = [
+        subprocess.Popen(command, cwd=PROJECT_ROOT, env=env | extra, **pipes)
+        for extra in ({}, {"CINELAKE_LOCK_WAIT_S": "600"})
+    ]
+    (_, impatient_err), (_, waiter_err) = (run.communicate(timeout=900) for run in runs)
+    impatient, waiter = (run.returncode for run in runs)
+    assert waiter == 0, waiter_err[-3000:]
+    if impatient == 0:  # it ran first: the other waited for it, then found nothing new
+        assert f"held by pid {runs[0].pid}" in waiter_err
+    else:
+        assert impatient == 75, impatient_err[-3000:]
+        assert impatient_err.startswith("cinelake: error: another run holds the ingest lock")
+        assert impatient_err.count("\n") == 1 and f"pid {runs[1].pid} " in impatient_err
+    for table in ("movies", "series"):
+        every_line_once(lake, manifest, table)
+        assert len(set(lake.table("csv", table)["_dlt_load_id"].to_pylist())) == 1
+    for table in SHOP_TABLES:
+        (count,) = stack.mysql_rows(f"select count(*) from {table}")[0]
+        assert lake.rows("shop", table) == count, table
+    discover = lake.table("tmdb", "discover_movies")
+    assert discover.num_rows == len(set(discover["id"].to_pylist())) > 0
+
+
+def test_a_binary_movies_file_fails_movies_alone_with_a_printable_reason(stack, manifest, tmp_path):
+    lake = Lake(stack, tmp_path / "home")
+    binary = tmp_path / "movies.csv"
+    binary.write_bytes(b"\x1f\x8b\x08\x00\x1b[2J" + random.Random(25).randbytes(50_000))
+    result = lake.ingest("csv", check=False, CINELAKE_CSV_MOVIES=str(binary))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (error,) = [line for line in result.stderr.splitlines() if "error" in line]  # one line
+    assert error.startswith(f"cinelake: error: csv: {binary}: the header is not that of")
+    assert error.isprintable() and "\\x1b[2J" in error
+    report = lake.latest_report()
+    movies = next(m for m in report["tables"] if m["table"] == "movies")
+    assert report["status"] == "failed" and movies["status"] == "failed"
+    assert movies["detail"].isprintable() and "\\x1b[2J" in movies["detail"]
+    every_line_once(lake, manifest, "series")  # landed all the same
+    assert lake.rows("csv", "movies") == 0
 
 
 def test_ingesting_again_the_same_day_doubles_nothing(stack, landed):

@@ -83,6 +83,7 @@ BAD_VALUES = {
     "CINELAKE_REJECT_RATE_MAX": "twenty percent",
     "CINELAKE_SHOP_LAG_SECONDS": "-60",
     "CINELAKE_METASTORE_PASSWORD": "it's-short",
+    "CINELAKE_LOCK_WAIT_S": "forever",
 }
 FREE_TEXT = {
     "CINELAKE_HOME",

@@ -1,6 +1,7 @@
 """The package's layout rules, read from the code: imports only run downward (cli, then demo,
-quality and maintenance, then the ingest and stack wings, then lake, config, errors), no module
-imports itself back through others, and only config.py reads the environment."""
+quality and maintenance, then the ingest and stack wings, then lake and runlock, config,
+errors), no module imports itself back through others, and only config.py reads the
+environment."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ FLOORS = {
     "cinelake.errors": 0,
     "cinelake.config": 1,
     "cinelake.lake": 2,
+    "cinelake.runlock": 2,
     "cinelake.ingest": 3,
     "cinelake.stack": 3,
     "cinelake.demo": 4,

@@ -12,7 +12,9 @@ so lines in (after the header) = table rows + rejects, per file.
 Idempotency: a file is identified by the SHA-256 of its content, kept in the source's dlt
 state (which dlt commits with the load) with its line counts (lines in, rejected). Content
 already loaded is skipped, so re-running never duplicates rows; a changed file is loaded again
-as a new version. The kept counts let a skipped file still be judged by the reject-rate alarm
+as a new version. The two files are independent: one that cannot be read at all (missing,
+empty, not a movies/series file) loads nothing and says why in its counts (`error`), and the
+other still lands. The kept counts let a skipped file still be judged by the reject-rate alarm
 (see cinelake/ingest/reject_rate.py): a bad file keeps failing the run until it is replaced. Lines
 are parsed in chunks of CHUNK_LINES and yielded as Arrow tables: memory stays flat for any
 file size.
@@ -32,6 +34,7 @@ from cinelake.ingest.sources.csv_files.helpers import (
     CsvFormatError,
     FileCounts,
     LoadedContent,
+    check_header,
     file_sha256,
     parse_file,
 )
@@ -75,7 +78,13 @@ def csv_files(
         def lines() -> Iterator[pa.Table]:
             path = Path(path_text)
             if not path.is_file():
-                raise FileNotFoundError(f"{table} file not found: {path}")
+                counts[table] = FileCounts(str(path), "", 0, error=f"{path} not found")
+                return
+            try:
+                check_header(path, table)
+            except CsvFormatError as exc:
+                counts[table] = FileCounts(str(path), "", 0, error=str(exc))
+                return
             sha256 = file_sha256(path)
             file_counts = counts[table] = FileCounts(str(path), sha256, path.stat().st_size)
             loaded = dlt.current.source_state().setdefault("loaded_sha256", {})

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from cinelake.errors import printable
 from cinelake.ingest.sources.csv_files.settings import (
     BOM,
     CHUNK_LINES,
@@ -24,9 +25,12 @@ from cinelake.ingest.sources.csv_files.settings import (
 
 log = logging.getLogger(__name__)
 
+HEADER_MAX_BYTES = 1 << 16  # a header is a few hundred bytes; a longer first line is none
+
 
 class CsvFormatError(ValueError):
-    """The file is not a movies/series file at all (wrong header): nothing is loaded."""
+    """The file is not a movies/series file at all (empty, wrong header): nothing of it is
+    loaded, and its table fails while the other file lands."""
 
 
 @dataclass
@@ -40,6 +44,9 @@ class FileCounts:
     landed: int = 0
     rejected: int = 0
     skipped: bool = False
+    # Why nothing of the file was read (missing, empty, not a movies/series file): its table
+    # fails with this, as one printable line.
+    error: str = ""
     reasons: dict[str, int] = field(default_factory=dict)
     # For skipped content: when it was loaded and, if known, its counts then.
     loaded_before: LoadedContent | None = None
@@ -68,13 +75,24 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def check_header(path: Path, table: str) -> None:
+    """Raise CsvFormatError unless the file starts with the header of a `table` file."""
+    with path.open("rb") as handle:  # a binary file's "first line" can be all of it: capped
+        _header(handle.readline(HEADER_MAX_BYTES), table, path)
+
+
 def _header(first_line: bytes, table: str, path: Path) -> list[str]:
-    text = first_line.removeprefix(BOM).rstrip(b"\r\n").decode("utf-8", errors="replace")
+    if not first_line:
+        raise CsvFormatError(f"{path}: the file is empty, not even the header of a {table} file")
+    # Undecodable bytes shown as \xNN (a binary file's), and what is left non-printable
+    # escaped: the text is quoted in one error line.
+    text = first_line.removeprefix(BOM).rstrip(b"\r\n").decode("utf-8", errors="backslashreplace")
     columns = text.split(SEPARATOR)
     if tuple(columns) != EXPECTED_COLUMNS[table]:
         raise CsvFormatError(
             f"{path}: the header is not that of a {table} file "
-            f"(expected {SEPARATOR.join(EXPECTED_COLUMNS[table])!r}, got {text[:200]!r})"
+            f"(expected {SEPARATOR.join(EXPECTED_COLUMNS[table])!r}, "
+            f"got '{printable(text[:120])}')"
         )
     return columns
 
