@@ -127,6 +127,8 @@ def test_the_server_of_another_stack_on_our_port_never_passes_for_ours(
     monkeypatch.setenv("CINELAKE_HOME", str(tmp_path))  # another stack, same ports
     theirs = load_settings()
     assert theirs.thrift_port == ours.thrift_port and theirs.lake_url != ours.lake_url
+    spark_thrift.instance_file(theirs).parent.mkdir(parents=True)
+    spark_thrift.instance_file(theirs).write_text("0123456789abcdef\n")  # their start's token
     assert spark_thrift.select_one(ours.thrift_port)  # a server answers on the port
     assert spark_thrift.ready_as_ours(ours)
     assert not spark_thrift.ready_as_ours(theirs)
