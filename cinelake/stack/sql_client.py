@@ -19,10 +19,11 @@ from cinelake.errors import CinelakeError
 from cinelake.stack.process import port_open
 
 MAX_WIDTH = 60  # a cell wider than this is cut, with an ellipsis, in the table format
-# Where the message of a Spark error ends: the Java stack ("\tat ...", "Caused by: ..."), or
-# the analyzed query plan that an AnalysisException appends after "; line 1 pos 14;" (lines
-# such as "'Project [*]" and "+- 'UnresolvedRelation ...").
-_NOT_MESSAGE = re.compile(r"^\s+at |^Caused by: |^\s*\.\.\. \d+ more|^'|^\s*[+:]- ")
+# Where the message of a Spark error ends: the Java stack ("\tat ...", "Caused by: ..."), the
+# analyzed query plan that an AnalysisException appends after "; line 1 pos 14;" (lines such
+# as "'Project [*]" and "+- 'UnresolvedRelation ..."), or the statement itself, underlined
+# with ^^^ ("== SQL (line 1, position 1) ==").
+_NOT_MESSAGE = re.compile(r"^\s+at |^Caused by: |^\s*\.\.\. \d+ more|^'|^\s*[+:]- |^== SQL")
 # What the Thrift server puts before the message: its error class, then the Java exception's
 # class ("[DELTA_...] org.apache.spark.sql.delta.DeltaAnalysisException: "); the message
 # repeats the error class.

@@ -59,3 +59,16 @@ def test_a_message_without_an_error_class_is_kept_as_it_is():
     assert spark_message("Error running query: something broke\n\tat a.b(C.java:1)\n") == (
         "something broke"
     )
+
+
+def test_the_statement_underlined_after_a_refusal_is_left_out():
+    text = (
+        "Error running query: org.apache.spark.sql.catalyst.parser.ParseException: \n"
+        "Operation not allowed: Schema may not be specified in a Replace Table As Select "
+        "(RTAS) statement.\n\n== SQL (line 1, position 1) ==\n"
+        "create or replace table t (a int) using delta as select 1 as a\n^^^^^^^^^^^^^^^^\n"
+    )
+    assert spark_message(text) == (
+        "Operation not allowed: Schema may not be specified in a Replace Table As Select "
+        "(RTAS) statement."
+    )
