@@ -178,7 +178,7 @@ def run_floor(settings, target: Path, thrift_pid: int, results: dict) -> None:
     conn = hive.connect(host="127.0.0.1", port=settings.thrift_port, username="cinelake")
     with contextlib.closing(conn), JvmPeak(thrift_pid) as jvm:
         cursor = conn.cursor()
-        # Same session settings as dbt's profile (server_side_parameters).
+        # The server's own setting (spark_thrift.submit_command), which dbt's sessions use.
         cursor.execute(f"set spark.sql.shuffle.partitions={settings.spark_shuffle_partitions}")
         per_node: dict[str, float] = {}
         began = time.monotonic()

@@ -194,7 +194,8 @@ class Settings(BaseSettings):
         4,
         ge=1,
         le=100000,
-        description="`spark.sql.shuffle.partitions` (also read by dbt's profile)",
+        description="`spark.sql.shuffle.partitions` of the Thrift server (set at `cinelake up`) "
+        "and of dbt's `session` target",
         **_env("CINELAKE_SPARK_SHUFFLE_PARTITIONS", section="spark"),
     )
     # 0: the Thrift server runs Spark in local mode (one JVM). N > 0 (`cinelake up --cluster

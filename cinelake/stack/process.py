@@ -85,8 +85,15 @@ class Daemon:
         self.pid_file.write_text(f"{proc.pid}\n")
         return proc.pid
 
-    def wait_ready(self, pid: int, probe: Callable[[], bool], timeout_s: float) -> None:
-        """Poll probe() until it succeeds; fail with the log tail on exit or timeout."""
+    def wait_ready(
+        self,
+        pid: int,
+        probe: Callable[[], bool],
+        timeout_s: float,
+        waiting_for: Callable[[], str] | None = None,
+    ) -> None:
+        """Poll probe() until it succeeds; fail with the log tail on exit or timeout, and on
+        timeout with what the probe waited for and last saw (waiting_for()), if it tells."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if not _is_alive(pid):
@@ -99,9 +106,11 @@ class Daemon:
                 return
             time.sleep(1)
         self.stop()
+        waited = f"; it waited for {waiting_for()}" if waiting_for else ""
         raise ServiceError(
-            f"{self.name} was not ready after {timeout_s:.0f}s (raise CINELAKE_START_TIMEOUT "
-            f"if the machine is slow); last lines of {self.log_file}:\n" + self.log_tail()
+            f"{self.name} was not ready after {timeout_s:.0f}s{waited} (raise "
+            f"CINELAKE_START_TIMEOUT if the machine is slow); last lines of {self.log_file}:\n"
+            + self.log_tail()
         )
 
     def stop(self, timeout_s: float = 60) -> int | None:

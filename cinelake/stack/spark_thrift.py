@@ -8,6 +8,8 @@ JVMs (the `session` dbt target, a pyspark shell) share; its warehouse is under
 from __future__ import annotations
 
 import contextlib
+import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from cinelake import lake
@@ -19,6 +21,12 @@ THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 # The fixed Spark properties, shared with the compose spark-thrift service.
 SPARK_DEFAULTS = Path(__file__).resolve().parent / "spark-defaults.conf"
 NAME = "spark-thrift"
+# A random token per start, set on the server's command line and kept in the run dir, that the
+# start-up probe asks the server for: the answer proves the server on the port is the one this
+# start launched. Neither the name nor a hex value can match spark.redaction.regex
+# ((?i)secret|password|token|access[.]?key) or spark.sql.redaction.options.regex ((?i)url),
+# whose matches `set` answers as "*********(redacted)": any path can (a home under .../secrets/).
+INSTANCE_CONF = "spark.cinelake.instance"
 
 
 def daemon(settings: Settings) -> Daemon:
@@ -32,9 +40,14 @@ def master(settings: Settings) -> str:
     return "local[*]"
 
 
-def submit_command(settings: Settings) -> list[str]:
+def instance_file(settings: Settings) -> Path:
+    """Where `up` keeps the INSTANCE_CONF token of the server it started last."""
+    return settings.run_dir / f"{NAME}.instance"
+
+
+def submit_command(settings: Settings, instance: str) -> list[str]:
     """The spark-submit command line of the Thrift server: the fixed properties from
-    SPARK_DEFAULTS, this stack's own values as --conf."""
+    SPARK_DEFAULTS, this stack's own values as --conf, and its instance token."""
     # The metastore's connection is not here but in hive-site.xml (metastore.write_hive_site),
     # which the JVM finds in its SPARK_CONF_DIR: the password stays off the command line.
     confs = {
@@ -45,6 +58,7 @@ def submit_command(settings: Settings) -> list[str]:
         "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
         # Where bronze lives, for dbt's register_bronze_sources macro (`set spark.cinelake...`).
         "spark.cinelake.lake_root": lake.spark_url(settings.lake_url),
+        INSTANCE_CONF: instance,
         **lake.spark_s3a_confs(settings.lake_url, settings.aws_endpoint_url),
     }
     if settings.spark_workers > 0:
@@ -104,35 +118,62 @@ def preflight(settings: Settings) -> None:
         )
 
 
-def _rows(port: int, sql: str, host: str = LOOPBACK) -> list[tuple] | None:
-    """The rows of one statement over Thrift, or None when the server does not answer."""
-    if not port_open(port, host):
-        return None
+def _rows(port: int, sql: str, host: str = LOOPBACK) -> list[tuple]:
+    """The rows of one statement over Thrift; raises whatever the connection or Spark raises."""
     from pyhive import hive
 
-    try:
-        with contextlib.closing(hive.connect(host=host, port=port, username="cinelake")) as conn:
-            cursor = conn.cursor()
-            cursor.execute(sql)
-            return cursor.fetchall()
-    except Exception:  # noqa: BLE001 - any failure here only means "not ready yet"
-        return None
+    with contextlib.closing(hive.connect(host=host, port=port, username="cinelake")) as conn:
+        cursor = conn.cursor()
+        cursor.execute(sql)
+        return cursor.fetchall()
 
 
 def select_one(port: int, host: str = LOOPBACK) -> bool:
     """True when `select 1` over Thrift returns 1: the server is really ready."""
-    return _rows(port, "select 1", host) == [(1,)]
+    if not port_open(port, host):
+        return False
+    try:
+        return _rows(port, "select 1", host) == [(1,)]
+    except Exception:  # noqa: BLE001 - any failure here only means "not ready"
+        return False
+
+
+@dataclass
+class InstanceProbe:
+    """The start-up probe: ready when the server on the port answers `set INSTANCE_CONF` with
+    the token this start gave it. Two stacks started at the same moment on one port both find
+    it free; the second's server then fails to bind, and without this check the first's would
+    answer for it. It remembers its last answer, for the error of a start that times out."""
+
+    port: int
+    instance: str
+    last_answer: str = "none (the port never opened)"
+
+    def __call__(self) -> bool:
+        if not port_open(self.port):
+            return False
+        try:
+            rows = _rows(self.port, f"set {INSTANCE_CONF}")
+        except Exception as exc:  # noqa: BLE001 - any failure here only means "not ready yet"
+            self.last_answer = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+            return False
+        self.last_answer = repr(rows)
+        return rows == [(INSTANCE_CONF, self.instance)]
+
+    def waiting_for(self) -> str:
+        return (
+            f"`set {INSTANCE_CONF}` over Thrift on {LOOPBACK}:{self.port} to answer "
+            f"{self.instance} (this start's token); last answer: {self.last_answer}"
+        )
 
 
 def ready_as_ours(settings: Settings) -> bool:
-    """True when the server on our port is ready and is ours: it echoes this stack's lake
-    (spark.cinelake.lake_root, set on its command line). Two stacks started at the same
-    moment on one port both find it free; the second's server then fails to bind, and
-    without this check the first's answers for it."""
-    wanted = lake.spark_url(settings.lake_url)
-    return _rows(settings.thrift_port, "set spark.cinelake.lake_root") == [
-        ("spark.cinelake.lake_root", wanted)
-    ]
+    """True when the server on our port is ready and is the one our last `up` started."""
+    try:
+        instance = instance_file(settings).read_text().strip()
+    except FileNotFoundError:
+        return False
+    return InstanceProbe(settings.thrift_port, instance)()
 
 
 def start(settings: Settings) -> tuple[int, bool]:
@@ -145,6 +186,10 @@ def start(settings: Settings) -> tuple[int, bool]:
     settings.spark_dir.mkdir(parents=True, exist_ok=True)
     metastore.write_hive_site(settings)
     env = spark_runtime.spark_env(settings)
-    pid = proc.start(submit_command(settings), cwd=settings.spark_dir, env=env)
-    proc.wait_ready(pid, lambda: ready_as_ours(settings), settings.start_timeout_s)
+    instance = secrets.token_hex(8)
+    settings.run_dir.mkdir(parents=True, exist_ok=True)
+    instance_file(settings).write_text(f"{instance}\n")
+    pid = proc.start(submit_command(settings, instance), cwd=settings.spark_dir, env=env)
+    probe = InstanceProbe(settings.thrift_port, instance)
+    proc.wait_ready(pid, probe, settings.start_timeout_s, waiting_for=probe.waiting_for)
     return pid, True

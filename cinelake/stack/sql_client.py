@@ -1,14 +1,15 @@
 """`cinelake sql`: one statement through the Spark Thrift server, printed as a table or CSV.
 
 The server is the quick way into the catalog (no JVM to start), so this is what a terminal
-user runs instead of a SQL shell. A Spark error is shown as its first line (the message), not
-the Java stack behind it.
+user runs instead of a SQL shell. A Spark error is shown as its whole message on one line, not
+the query plan or the Java stack behind it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import re
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -18,6 +19,17 @@ from cinelake.errors import CinelakeError
 from cinelake.stack.process import port_open
 
 MAX_WIDTH = 60  # a cell wider than this is cut, with an ellipsis, in the table format
+# Where the message of a Spark error ends: the Java stack ("\tat ...", "Caused by: ..."), the
+# analyzed query plan that an AnalysisException appends after "; line 1 pos 14;" (lines such
+# as "'Project [*]" and "+- 'UnresolvedRelation ..."), or the statement itself, underlined
+# with ^^^ ("== SQL (line 1, position 1) ==").
+_NOT_MESSAGE = re.compile(r"^\s+at |^Caused by: |^\s*\.\.\. \d+ more|^'|^\s*[+:]- |^== SQL")
+# What the Thrift server puts before the message: its error class, then the Java exception's
+# class ("[DELTA_...] org.apache.spark.sql.delta.DeltaAnalysisException: "); the message
+# repeats the error class.
+_JAVA_CLASS = re.compile(
+    r"^(?:\[[A-Z0-9_.]+\] )?(?:[a-z][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error): "
+)
 
 
 def run(settings: Settings, statement: str) -> tuple[list[str], list[tuple]]:
@@ -52,11 +64,24 @@ def run_all(settings: Settings, statements: Sequence[str]) -> list[tuple[list[st
 
 
 def _spark_message(exc: Exception) -> str:
-    """The message of a Thrift error: Spark's errorMessage's first line, without the stack."""
+    """The message of a Thrift error: Spark's errorMessage, all of it on one line (Delta's
+    messages span lines, e.g. "... is before the earliest version available to this" /
+    "table (...)"), without the query plan or Java stack after it."""
     status = getattr(exc.args[0], "status", None) if exc.args else None
-    text = getattr(status, "errorMessage", None) or str(exc)
-    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    return first.removeprefix("Error running query: ")
+    return spark_message(getattr(status, "errorMessage", None) or str(exc)) or type(exc).__name__
+
+
+def spark_message(text: str) -> str:
+    """The message lines of a Spark error text, joined by spaces."""
+    lines = []
+    for line in text.strip().splitlines():
+        if _NOT_MESSAGE.match(line):
+            break
+        lines.append(line.strip())
+        if "SQLSTATE: " in line:  # Spark's own error classes end their message with it
+            break
+    message = " ".join(line for line in lines if line).removeprefix("Error running query: ")
+    return _JAVA_CLASS.sub("", message)
 
 
 def print_table(columns: Sequence[str], rows: Sequence[tuple], out: TextIO = sys.stdout) -> None:

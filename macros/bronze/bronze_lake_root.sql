@@ -15,6 +15,15 @@
             'The lake root is unknown: the Thrift server has no spark.cinelake.lake_root (start it'
             ~ ' with `cinelake up`) and no lake_root var was given.') }}
     {%- endif -%}
+    {#- Spark answers a set statement with this for a value matching spark.redaction.regex
+        ((?i)secret|password|token|access[.]?key) or spark.sql.redaction.options.regex
+        ((?i)url), such as a lake under .../secrets/: no query can read the path back. -#}
+    {%- if '(redacted)' in value -%}
+        {{ exceptions.raise_compiler_error(
+            'Spark redacts spark.cinelake.lake_root: its path contains one of secret, password,'
+            ~ " token, access key or url. Pass the lake as --vars '{lake_root: <lake>}', or"
+            ~ ' move it (CINELAKE_LAKE_URL) to a path without these words.') }}
+    {%- endif -%}
     {%- if '://' not in value and not value.startswith('/') -%}
         {{ exceptions.raise_compiler_error('The lake root must be absolute, got ' ~ value) }}
     {%- endif -%}

@@ -34,3 +34,22 @@ def test_no_server_is_one_line_that_says_what_to_do(stack):
     result = elsewhere.cinelake("sql", "select 1", check=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "does not answer" in result.stderr and "cinelake up" in result.stderr
+
+
+def test_a_multi_line_delta_error_is_shown_whole_on_one_line(stack):
+    """Delta's time-travel messages say what is available in their second half (or line)."""
+    table = "default.sql_client_time_travel"
+    stack.cinelake("sql", f"create or replace table {table} (id int) using delta")
+    try:
+        too_far = stack.cinelake("sql", f"select * from {table} version as of 999", check=False)
+        too_early = stack.cinelake(
+            "sql", f"select * from {table} timestamp as of '2020-01-01'", check=False
+        )
+    finally:
+        stack.cinelake("sql", f"drop table if exists {table}")
+    assert too_far.returncode == 1 and too_far.stderr.count("\n") == 1
+    assert "version 999. Available versions: [0, 0]." in too_far.stderr
+    assert too_early.returncode == 1 and too_early.stderr.count("\n") == 1
+    assert "before the earliest version available to this table (" in too_early.stderr
+    assert "Please use a timestamp after" in too_early.stderr
+    assert "\tat " not in too_early.stderr + too_far.stderr

@@ -61,6 +61,15 @@ def test_models_are_delta_tables_in_the_layer_schema(stack, built):
     assert str(stack.home) in detail["Location"]  # the warehouse lives in CINELAKE_HOME
 
 
+def test_the_readmes_time_travel_versions_are_there_after_one_build(stack, built):
+    """README, "Time travel": a build commits two Delta versions, the rows, then the column
+    comments (Spark 4.0 takes no column list in create or replace table ... as select)."""
+    history = {row[0]: row[4] for row in stack.thrift_rows("describe history gold.dim_plan")}
+    assert history[0] == "CREATE OR REPLACE TABLE AS SELECT"
+    assert history[1] == "CHANGE COLUMNS"
+    stack.cinelake("sql", "select count(*) from gold.dim_plan version as of 0")
+
+
 def test_the_thrift_server_links_hives_builtin_udtfs(stack):
     """Hive's function registry, which the server initialises on some session closes, links
     the UDTF `get_splits`; without hive-llap-common (cinelake/stack/hive_llap_jar.py) that class
@@ -127,6 +136,8 @@ def test_the_server_of_another_stack_on_our_port_never_passes_for_ours(
     monkeypatch.setenv("CINELAKE_HOME", str(tmp_path))  # another stack, same ports
     theirs = load_settings()
     assert theirs.thrift_port == ours.thrift_port and theirs.lake_url != ours.lake_url
+    spark_thrift.instance_file(theirs).parent.mkdir(parents=True)
+    spark_thrift.instance_file(theirs).write_text("0123456789abcdef\n")  # their start's token
     assert spark_thrift.select_one(ours.thrift_port)  # a server answers on the port
     assert spark_thrift.ready_as_ours(ours)
     assert not spark_thrift.ready_as_ours(theirs)

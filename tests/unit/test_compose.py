@@ -171,7 +171,7 @@ def test_cinelake_up_and_compose_share_one_spark_properties_file(services, tmp_p
     monkeypatch.setenv("CINELAKE_HOME", str(tmp_path))
     monkeypatch.setenv("CINELAKE_SPARK_WORKERS", "2")  # compose runs a cluster
     monkeypatch.setattr(spark_jars, "require", lambda: [tmp_path / "a.jar"])
-    local = spark_thrift.submit_command(load_settings())
+    local = spark_thrift.submit_command(load_settings(), instance="0123456789abcdef")
     thrift = services["spark-thrift"]
     compose_argv = [str(arg) for arg in thrift["command"]]
     fixed = properties_file(spark_thrift.SPARK_DEFAULTS)
@@ -182,8 +182,9 @@ def test_cinelake_up_and_compose_share_one_spark_properties_file(services, tmp_p
     mounts = [v for v in thrift["volumes"] if v.split(":")[1] == in_container]
     source = ROOT / mounts[0].split(":")[0]
     assert mounts and source.resolve() == spark_thrift.SPARK_DEFAULTS.resolve(), mounts
-    # ...and give the same per-stack properties, none of the file's.
-    assert set(confs(local)) == set(confs(compose_argv))
+    # ...and give the same per-stack properties, none of the file's; but the instance token,
+    # by which `cinelake up` knows its own server on the port (compose has a container's).
+    assert set(confs(local)) == set(confs(compose_argv)) | {spark_thrift.INSTANCE_CONF}
     assert not set(fixed) & set(confs(local))
 
 

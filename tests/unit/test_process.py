@@ -95,3 +95,11 @@ def test_taken_port_error_names_the_port_and_the_variable():
             ensure_port_free(port, "MariaDB", "CINELAKE_MYSQL_PORT")
     assert f"port {port}" in str(taken.value)
     assert "CINELAKE_MYSQL_PORT" in str(taken.value)
+
+
+def test_a_timeout_says_what_the_probe_waited_for(daemon, tmp_path):
+    pid = daemon.start(SLEEPER, cwd=tmp_path)
+    with pytest.raises(ServiceError) as failure:
+        daemon.wait_ready(pid, probe=lambda: False, timeout_s=1, waiting_for=lambda: "a sign")
+    assert "not ready after 1s; it waited for a sign (raise" in str(failure.value)
+    assert daemon.running_pid() is None
