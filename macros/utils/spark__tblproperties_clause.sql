@@ -16,8 +16,8 @@
             }) -%}
         {%- endfor -%}
     {%- endif -%}
-    {#- The list in one literal: a `(` in the macro's text closed after a jinja loop is beyond
-        sqlfluff's layout rule LT02 (pre-commit's jinja templater). -#}
+    {#- The list in one literal: an open bracket in the text of a macro, closed after a jinja
+        loop, is beyond the layout rule LT02 of sqlfluff (the jinja templater of pre-commit). -#}
     {%- set assignments = [] -%}
     {%- for name, value in properties.items() -%}
         {%- do assignments.append(sql_string_literal(name) ~ ' = ' ~ sql_string_literal(value)) -%}
