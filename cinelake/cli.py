@@ -315,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo_data)
     ingest = commands.add_parser(
         "ingest",
-        help="land the sources in bronze (Parquet, partitioned by load date)",
+        help="land the sources in bronze (Delta tables, partitioned by load date)",
         description="Run the dlt pipelines into <lake>/bronze. Re-runs never duplicate rows: "
         "CSV content already loaded is skipped, TMDB replaces the day's snapshot, the shop "
         "database is read incrementally.",
@@ -341,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     sources_yml = commands.add_parser(
         "sources-yml",
         help="write models/silver/<name>/_<name>__sources.yml from what a database landed",
-        description="Read the schema of the Parquet files `cinelake ingest <name>` landed in "
+        description="Read the schema of the Delta tables `cinelake ingest <name>` landed in "
         "bronze and write the dbt sources YAML (tables, columns, Spark types) that `dbt build` "
         "registers in schema bronze.",
     )

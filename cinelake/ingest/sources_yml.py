@@ -1,5 +1,5 @@
 """`cinelake sources-yml <name>`: the dbt sources YAML of a database's bronze tables, with the
-columns and Spark types of what landed (the schema of its Parquet files), so `dbt build`
+columns and Spark types of what landed (the committed schema of its Delta tables), so `dbt build`
 registers them (macros/bronze/register_bronze_sources.sql) and modelling can start at once.
 """
 
@@ -103,7 +103,7 @@ def render(source: str, schemas: dict[str, pa.Schema]) -> str:
     }  # fmt: skip
     header = (
         f"# Bronze source `{source}`, written by `cinelake sources-yml {source}` from the schema\n"
-        f"# of the Parquet files that landed under <lake>/bronze/{source}/. Describe the tables\n"
+        f"# of the Delta tables that landed under <lake>/bronze/{source}/. Describe the tables\n"
         "# and columns here; a column the files gain later is picked up by the registration.\n\n"
     )
     return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)

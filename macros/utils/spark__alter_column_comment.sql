@@ -24,7 +24,9 @@
     {%- for column_name, column in column_dict.items() -%}
         {%- if current.get(column_name | lower) != column['description'] -%}
             {%- set name = adapter.quote(column_name) if column['quote'] else column_name -%}
-            {%- do comments.append(name ~ ' comment ' ~ sql_string_literal(column['description'])) -%}
+            {%- do comments.append(
+                name ~ ' comment ' ~ sql_string_literal(column['description'])
+            ) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if comments -%}

@@ -16,12 +16,13 @@
             }) -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- if properties %}
-    tblproperties (
-        {%- for name, value in properties.items() %}
-        {{ sql_string_literal(name) }} = {{ sql_string_literal(value) }}
-        {%- if not loop.last %},{% endif %}
-        {%- endfor %}
-    )
+    {#- The list in one literal: an open bracket in the text of a macro, closed after a jinja
+        loop, is beyond the layout rule LT02 of sqlfluff (the jinja templater of pre-commit). -#}
+    {%- set assignments = [] -%}
+    {%- for name, value in properties.items() -%}
+        {%- do assignments.append(sql_string_literal(name) ~ ' = ' ~ sql_string_literal(value)) -%}
+    {%- endfor -%}
+    {%- if assignments %}
+    tblproperties ({{ assignments | join(', ') }})
     {%- endif %}
 {%- endmacro %}

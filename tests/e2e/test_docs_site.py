@@ -228,6 +228,12 @@ return [img.naturalWidth, img.naturalHeight, inked / (px.length / 4)];
                for (day,) in load_days)  # fmt: skip
 
 
+def test_the_docs_site_is_told_to_track_nothing(manifest):
+    """dbt's docs page loads a tracking script when its manifest's metadata says so
+    (dbt_project.yml's flags turn it off; the stack's environment has no DBT_ variable)."""
+    assert manifest["metadata"]["send_anonymous_usage_stats"] is False
+
+
 def test_the_ops_tables_hold_every_node_of_the_last_build(stack, pipeline):
     """The run history of the main job: every node of its build with its Spark cost, once;
     the job's output ends with the ten costliest nodes."""
