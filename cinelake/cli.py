@@ -163,7 +163,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         )
     sources = pipelines.SOURCES if args.source == "all" else (args.source,)
     # One ingestion per home at a time: the dlt state and packages are never shared.
-    with runlock.held(settings.run_dir, "ingest", settings.lock_wait_s):
+    with runlock.held(settings.run_dir, runlock.INGEST, settings.lock_wait_s):
         report = pipelines.run(settings, sources)
     print(pipelines.summary(report))
     for source, error in report.errors.items():
@@ -172,22 +172,43 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_lock(settings: Settings, args: argparse.Namespace) -> int:
-    """Take the lock, then become the command (exec: same pid, its exit status is ours). The
-    lock's descriptor is handed down, so the lock lasts as long as the command and whatever
-    it starts that keeps the descriptor open."""
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         raise UsageError("lock: no command to run (cinelake lock NAME -- COMMAND [ARG...])")
-    lock = runlock.acquire(settings.run_dir, args.name, settings.lock_wait_s, " ".join(command))
-    os.set_inheritable(lock.fd, True)
-    os.umask(args.inherited_umask)  # the command's files as the caller's umask makes them
+    return _exec_locked(settings, (args.name,), command, args.inherited_umask)
+
+
+def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
+    """`dbt build` with the locks `build` and `ingest`: no second build, no landing, while it
+    runs (see cinelake.runlock)."""
+    dbt_args = args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args
+    command = ["dbt", "build", *dbt_args]
+    return _exec_locked(settings, (runlock.BUILD, runlock.INGEST), command, args.inherited_umask)
+
+
+def _exec_locked(settings: Settings, names: Sequence[str], command: list[str], umask: int) -> int:
+    """Take the locks, in order, then become the command (exec: same pid, its exit status is
+    ours). The locks' descriptors are handed down, so they last as long as the command and
+    whatever it starts that keeps them open."""
+    locks = []
+    try:
+        for name in names:
+            lock = runlock.acquire(settings.run_dir, name, settings.lock_wait_s, " ".join(command))
+            locks.append(lock)
+            os.set_inheritable(lock.fd, True)
+    except Exception:
+        for lock in locks:
+            lock.release()
+        raise
+    os.umask(umask)  # the command's files as the caller's umask makes them
     sys.stdout.flush()
     sys.stderr.flush()
     try:
         os.execvp(command[0], command)
     except OSError as exc:
-        lock.release()
-        raise CinelakeError(f"lock: cannot run {command[0]!r}: {exc.strerror}") from None
+        for lock in locks:
+            lock.release()
+        raise CinelakeError(f"cannot run {command[0]!r}: {exc.strerror}") from None
     return EXIT_FAILURE  # not reached: execvp returns only by raising
 
 
@@ -338,6 +359,19 @@ def build_parser() -> argparse.ArgumentParser:
     lock.add_argument("name", help="the lock's name, e.g. daily-run (`ingest` is ingestion's)")
     lock.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND [ARG...]")
     lock.set_defaults(func=cmd_lock)
+    build = commands.add_parser(
+        "build",
+        help="dbt build, one at a time and never during a landing (the daily run's build)",
+        description="Run `dbt build [DBT_ARGS...]` holding the locks `build` and `ingest` of "
+        "CINELAKE_HOME: a second build or a `cinelake ingest` started meanwhile waits up to "
+        "CINELAKE_LOCK_WAIT_S seconds, then exits 75 with one line naming this one; a build "
+        "that finds either taken does the same. Exit status: dbt's.",
+        # Every argument is dbt's (`cinelake build --select x`, `--help` too): none is ours.
+        prefix_chars="+",
+        add_help=False,
+    )
+    build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="dbt build's arguments")
+    build.set_defaults(func=cmd_build)
     sources_yml = commands.add_parser(
         "sources-yml",
         help="write models/silver/<name>/_<name>__sources.yml from what a database landed",

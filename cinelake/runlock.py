@@ -3,6 +3,9 @@
 `cinelake ingest` holds `ingest` for its whole run: the dlt pipeline state and load packages
 under the home must never be shared by two live runs (the second fails on a package the first
 moved, the first finishes the second's packages, and bronze holds the same file twice).
+`cinelake build` (dbt build) holds `build` and `ingest`: two builds writing one warehouse fail
+each other halfway (DELTA_METADATA_CHANGED), and a build that reads bronze while a landing
+commits reads its tables at different moments (one table with the day, the next without).
 scripts/pipeline.sh holds `daily-run` for its whole run (`cinelake lock daily-run -- ...`), so
 two scheduled runs never interleave; the names differ so that a daily run's own
 `cinelake ingest` does not wait on its own run.
@@ -37,6 +40,9 @@ from cinelake.errors import Locked, UsageError
 log = logging.getLogger(__name__)
 
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+# The locks of the project's own runs. A run that needs several takes them in this order
+# (the daily run, then a build, then ingestion), so two runs never wait on each other.
+DAILY_RUN, BUILD, INGEST = "daily-run", "build", "ingest"
 POLL_S = 0.2  # how often a waiting run tries again: a lock is held for minutes, not moments
 
 

@@ -11,7 +11,9 @@ cd "$ROOT"
 # One daily run per CINELAKE_HOME at a time: the script runs again under the lock `daily-run`
 # (cinelake/runlock.py), which lasts as long as it does and dies with it. Another run holding
 # it: wait up to CINELAKE_LOCK_WAIT_S, then exit 75 with one line naming that run. Its own
-# `cinelake ingest` takes the lock `ingest`, another name, so it does not wait on this one.
+# `cinelake ingest` takes the lock `ingest`, another name, so it does not wait on this one;
+# its build is `cinelake build` (dbt build holding `build` and `ingest`: no second build and
+# no landing while it reads bronze), taken after the ingestion has let go of `ingest`.
 if [ "${CINELAKE_DAILY_RUN_LOCK:-}" != held ]; then
     CINELAKE_DAILY_RUN_LOCK=held exec cinelake lock daily-run -- bash "$ROOT/scripts/pipeline.sh" "$@"
 fi
@@ -41,10 +43,11 @@ build_status=0
 if [ "${CINELAKE_FULL_BUILD:-0}" != 1 ] && [ -f "$state/manifest.json" ] \
     && [ -f "$state/sources.json" ] && [ -f "$state/build_started_at" ]; then
     since="$(cat "$state/build_started_at")"
-    dbt build --selector daily --state "$state" --vars "{data_tests_loaded_since: '$since'}" \
+    cinelake build --selector daily --state "$state" \
+        --vars "{data_tests_loaded_since: '$since'}" \
         || build_status=$?
 else
-    dbt build || build_status=$?
+    cinelake build || build_status=$?
 fi
 if [ "$build_status" -eq 0 ]; then
     mkdir -p "$state"

@@ -62,7 +62,9 @@ alter table PARTITION_KEYS modify PKEY_COMMENT varchar(4000) {_UNICODE};
 alter table DBS modify `DESC` varchar(4000) {_UNICODE};
 """
 # MariaDB's Connector/J names itself "MariaDB"; DataNucleus and Hive's direct SQL know MySQL.
-JDBC_OPTIONS = "useMysqlMetadata=true"
+# Fail fast: a metastore query is a few rows, so a connection that takes 5 s to open or a read
+# that takes 30 s means MariaDB is gone (the driver's defaults wait 30 s and forever).
+JDBC_OPTIONS = "useMysqlMetadata=true&connectTimeout=5000&socketTimeout=30000"
 HIVE_SITE = "hive-site.xml"
 
 
@@ -85,6 +87,12 @@ def hive_site_properties(url: str, password: str) -> dict[str, str]:
         ),
         # Hive's own default, said here: MariaDB's is REPEATABLE-READ.
         "datanucleus.transactionIsolation": "read-committed",
+        # Hive retries a failed metastore call 10 times, 2 s apart, and the retried call
+        # retries opening its store as often again: with MariaDB down every statement hung
+        # for minutes (and every new session with it, `use default` being a metastore call).
+        # One retry a second later rides out a dropped connection and fails within seconds.
+        "hive.hmshandler.retry.attempts": "2",
+        "hive.hmshandler.retry.interval": "1000ms",
     }
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cinelake import lake
 from cinelake.config import LOOPBACK, Settings
-from cinelake.stack import metastore, spark_cluster, spark_jars, spark_runtime
+from cinelake.stack import metastore, spark_cluster, spark_jars, spark_runtime, sql_client
 from cinelake.stack.process import Daemon, ServiceError, ensure_port_free, port_open
 
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
@@ -118,11 +118,16 @@ def preflight(settings: Settings) -> None:
         )
 
 
+# A probe (status, start-up) that has no session within this many seconds says "not
+# answering": `cinelake status` must answer within seconds whatever the server is doing.
+PROBE_TIMEOUT_S = 8
+
+
 def _rows(port: int, sql: str, host: str = LOOPBACK) -> list[tuple]:
     """The rows of one statement over Thrift; raises whatever the connection or Spark raises."""
-    from pyhive import hive
-
-    with contextlib.closing(hive.connect(host=host, port=port, username="cinelake")) as conn:
+    with contextlib.closing(
+        sql_client.connect(host, port, PROBE_TIMEOUT_S, PROBE_TIMEOUT_S)
+    ) as conn:
         cursor = conn.cursor()
         cursor.execute(sql)
         return cursor.fetchall()

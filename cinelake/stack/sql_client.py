@@ -12,7 +12,7 @@ import csv
 import re
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from cinelake.config import Settings
 from cinelake.errors import CinelakeError
@@ -32,6 +32,55 @@ _JAVA_CLASS = re.compile(
 )
 
 
+# Opening a session takes well under a second on a healthy server; the server resolves the
+# session's database in the metastore, so with MariaDB wedged it could hang as long as that
+# does. A session not open within this many seconds is an error naming what to check.
+OPEN_TIMEOUT_S = 30
+
+
+class SessionTimeout(CinelakeError):
+    """The Thrift server accepted the connection but opened no session in time."""
+
+
+def connect(
+    host: str,
+    port: int,
+    open_timeout_s: float = OPEN_TIMEOUT_S,
+    read_timeout_s: float | None = None,
+) -> Any:
+    """A PyHive connection to the Thrift server (user `cinelake`, no password: pyhive's
+    default SASL PLAIN), whose opening is bounded by `open_timeout_s`; statements then wait
+    `read_timeout_s` for an answer, by default as long as Spark works (an OPTIMIZE of a big
+    table takes minutes)."""
+    import thrift_sasl
+    from pyhive import hive
+    from thrift.transport.TSocket import TSocket
+    from thrift.transport.TTransport import TTransportException
+
+    socket = TSocket(host, port)
+    socket.setTimeout(open_timeout_s * 1000)
+    transport = thrift_sasl.TSaslClientTransport(
+        lambda: hive.get_installed_sasl(
+            host=host, sasl_auth="PLAIN", username="cinelake", password="x"
+        ),  # fmt: skip
+        "PLAIN",
+        socket,
+    )
+    try:
+        conn = hive.connect(thrift_transport=transport, username="cinelake")
+    except (TimeoutError, TTransportException) as exc:
+        transport.close()
+        if isinstance(exc, TTransportException) and exc.type != TTransportException.TIMED_OUT:
+            raise
+        raise SessionTimeout(
+            f"the Spark Thrift server on {host}:{port} opened no session in {open_timeout_s} s: "
+            "it is busy or its catalog (the Hive metastore in MariaDB) does not answer; "
+            "see `cinelake status`"
+        ) from None
+    socket.setTimeout(read_timeout_s * 1000 if read_timeout_s else None)
+    return conn
+
+
 def run(settings: Settings, statement: str) -> tuple[list[str], list[tuple]]:
     """Column names and rows of one statement."""
     return run_all(settings, [statement])[0]
@@ -46,11 +95,10 @@ def run_all(settings: Settings, statements: Sequence[str]) -> list[tuple[list[st
             f"the Spark Thrift server does not answer on {host}:{settings.thrift_port}: "
             "start it with `cinelake up`"
         )
-    from pyhive import hive
     from pyhive.exc import Error as HiveError
 
     try:
-        conn = hive.connect(host=host, port=settings.thrift_port, username="cinelake")
+        conn = connect(host, settings.thrift_port)
         with contextlib.closing(conn):
             cursor = conn.cursor()
             results = []
@@ -60,7 +108,13 @@ def run_all(settings: Settings, statements: Sequence[str]) -> list[tuple[list[st
                 results.append((columns, cursor.fetchall() if columns else []))
             return results
     except HiveError as exc:
-        raise CinelakeError(f"Spark refused the statement: {_spark_message(exc)}") from None
+        message = _spark_message(exc)
+        if "MetaException" in message:  # the catalog's database, not the statement
+            raise CinelakeError(
+                f"Spark's catalog (the Hive metastore in MariaDB, port {settings.mysql_port}) "
+                f"does not answer: {message}; see `cinelake status`"
+            ) from None
+        raise CinelakeError(f"Spark refused the statement: {message}") from None
 
 
 def _spark_message(exc: Exception) -> str:
