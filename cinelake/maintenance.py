@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cinelake.config import Settings
-from cinelake.errors import UsageError
+from cinelake.errors import CinelakeError, UsageError
 from cinelake.stack import sql_client
 
 SCHEMAS = ("silver", "gold")
@@ -68,17 +68,33 @@ def maintain(
     return _maintain_each(settings, hours, force, only)
 
 
-def chosen(tables: list[str], only: tuple[str, ...]) -> list[str]:
-    """The tables to maintain: all, or those named (each must be one of them)."""
-    if not only:
-        return tables
-    unknown = sorted(set(only) - set(tables))
+def named_delta_tables(settings: Settings, only: tuple[str, ...]) -> list[str]:
+    """The named tables, each checked to be a Delta table of silver or gold by one `describe
+    detail` (listing every table of both schemas costs tens of seconds on a big catalog)."""
+    found, unknown = [], []
+    for table in dict.fromkeys(only):
+        schema = table.split(".", 1)[0]
+        try:
+            if schema not in SCHEMAS or "." not in table:
+                raise CinelakeError(table)
+            columns, rows = sql_client.run(settings, f"describe detail {table}")
+        except CinelakeError:  # no such table (Spark refused): named below, with the others
+            unknown.append(table)
+            continue
+        if dict(zip(columns, rows[0], strict=True)).get("format") == "delta":
+            found.append(table)
+        else:
+            unknown.append(table)
     if unknown:
-        raise UsageError(
-            f"not a Delta table of silver or gold: {', '.join(unknown)} "
-            "(name them as schema.table, e.g. gold.fct_viewing_sessions)"
-        )
-    return [table for table in tables if table in only]
+        raise UsageError(_not_delta(unknown))
+    return sorted(found)
+
+
+def _not_delta(tables: list[str]) -> str:
+    return (
+        f"not a Delta table of silver or gold: {', '.join(sorted(tables))} "
+        "(name them as schema.table, e.g. gold.fct_viewing_sessions)"
+    )
 
 
 def _maintain_each(
@@ -86,7 +102,16 @@ def _maintain_each(
 ) -> Iterator[Maintained]:
     check = "false" if force else "true"
     session = [f"set spark.databricks.delta.retentionDurationCheck.enabled = {check}"]
-    for table in chosen(delta_tables(settings), only):
+    if only:
+        tables = named_delta_tables(settings, only)
+    else:
+        log.info("listing the Delta tables of %s", " and ".join(SCHEMAS))
+        tables = delta_tables(settings)
+    for number, table in enumerate(tables, start=1):
+        # OPTIMIZE and VACUUM take seconds even for a small table (each reads the table's
+        # log and lists its files): say what runs, so a long one is never silent.
+        log.info("%d/%d %s: optimize, then vacuum retain %d hours", number, len(tables), table,
+                 hours)  # fmt: skip
         began = time.monotonic()
         results = sql_client.run_all(
             settings, [*session, f"optimize {table}", f"vacuum {table} retain {hours} hours"]

@@ -29,7 +29,6 @@ fi
 ingest_status=0
 cinelake ingest all || ingest_status=$?
 [ "$ingest_status" -eq 2 ] && exit 2  # a wrong setting: nothing ran, nothing to build
-dbt source freshness
 # The daily run: once a build has succeeded, its manifest, its source freshness and its start
 # time are the state that the next run compares with. The next run builds selectors.yml's
 # `daily` (what landed fresher rows or changed code, and everything downstream) instead of
@@ -38,14 +37,20 @@ dbt source freshness
 # and checks everything; so does a run with no state (the first one).
 target="${DBT_TARGET_PATH:-$ROOT/target}"
 state="${CINELAKE_HOME:-$ROOT/.cinelake}/dbt-state"
-started_at="$(date -u '+%Y-%m-%d %H:%M:%S')"
-build_status=0
+daily=0
+dbt_vars=()
 if [ "${CINELAKE_FULL_BUILD:-0}" != 1 ] && [ -f "$state/manifest.json" ] \
     && [ -f "$state/sources.json" ] && [ -f "$state/build_started_at" ]; then
-    since="$(cat "$state/build_started_at")"
-    cinelake build --selector daily --state "$state" \
-        --vars "{data_tests_loaded_since: '$since'}" \
-        || build_status=$?
+    daily=1
+    dbt_vars=(--vars "{data_tests_loaded_since: '$(cat "$state/build_started_at")'}")
+fi
+# Every dbt command of the run gets the same --vars: dbt re-parses the whole project when a
+# command's vars differ from the previous command's (tens of seconds, twice a day).
+dbt source freshness "${dbt_vars[@]}"
+started_at="$(date -u '+%Y-%m-%d %H:%M:%S')"
+build_status=0
+if [ "$daily" -eq 1 ]; then
+    cinelake build --selector daily --state "$state" "${dbt_vars[@]}" || build_status=$?
 else
     cinelake build || build_status=$?
 fi
@@ -58,7 +63,7 @@ fi
 # built, and the Spark cost of every node (ops.dbt_node_runs, ops.dbt_node_costs).
 cinelake ops record
 [ "$build_status" -ne 0 ] && exit "$build_status"
-dbt docs generate
+dbt docs generate "${dbt_vars[@]}"
 cinelake ops docs  # row counts into the catalog; the overview's star schema and pipeline health
 # The data-health gate: a source table that set aside (rejected + quarantined) more than
 # CINELAKE_REJECT_RATE_MAX of the day's rows fails the job and alerts, after the build.
