@@ -49,6 +49,19 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from exc
 
 
+def _utc_time(text: str) -> dt.datetime:
+    """A time in UTC (naive, as the databases' times are; an offset is converted), in the past."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DDTHH:MM:SS time: {text!r}") from exc
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    if value > dt.datetime.now(dt.UTC).replace(tzinfo=None):
+        raise argparse.ArgumentTypeError(f"{text!r} is in the future: nothing to re-read there")
+    return value
+
+
 def _bounded_int(low: int, high: int, what: str):
     def parse(text: str) -> int:
         try:
@@ -164,7 +177,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     sources = pipelines.SOURCES if args.source == "all" else (args.source,)
     # One ingestion per home at a time: the dlt state and packages are never shared.
     with runlock.held(settings.run_dir, runlock.INGEST, settings.lock_wait_s):
-        report = pipelines.run(settings, sources)
+        report = pipelines.run(settings, sources, since=args.since)
     print(pipelines.summary(report))
     for source, error in report.errors.items():
         print(f"cinelake: error: {source}: {printable(error)}", file=sys.stderr)
@@ -346,6 +359,14 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         default="all",
         help="csv, tmdb, shop, a database of databases.yml, or all (csv, tmdb and shop; default)",
+    )
+    ingest.add_argument(
+        "--since",
+        type=_utc_time,
+        default=None,
+        metavar="YYYY-MM-DDTHH:MM:SS",
+        help="the databases re-read their cursor tables back to this UTC time (rows committed "
+        "later than the lag window reaches; the run report says where each window began)",
     )
     ingest.set_defaults(func=cmd_ingest)
     lock = commands.add_parser(

@@ -318,9 +318,12 @@ def _database_url(settings: Settings, name: str) -> str:
     return str(url)
 
 
-def _database_parts(settings: Settings, name: str) -> list[tuple[Callable, bool]]:
-    """A database's builders: its tables with a cursor (appended), then those without
-    (snapshots replacing the load day), each loaded by its own `_run_source`."""
+def _database_parts(
+    settings: Settings, name: str, since: dt.datetime | None = None
+) -> list[tuple[Callable, bool]]:
+    """A database's builders: its tables with a cursor (appended, re-reading their lag window
+    or back to `since`), then those without (snapshots replacing the load day), each loaded
+    by its own `_run_source`."""
     database = databases(settings)[name]
     url = _database_url(settings, name)
     plans = sql_tables.plan(database, url)
@@ -329,7 +332,9 @@ def _database_parts(settings: Settings, name: str) -> list[tuple[Callable, bool]
     for day_snapshot in (False, True):
         chosen = [p for p in plans if (p.cursor is None) == day_snapshot]
         if chosen:
-            build = functools.partial(_database, database=database, url=url, plans=chosen)
+            build = functools.partial(
+                _database, database=database, url=url, plans=chosen, since=since
+            )
             parts.append((build, day_snapshot))
     return parts
 
@@ -358,12 +363,14 @@ def _database(
     database: sql_tables.Database,
     url: str,
     plans: list[sql_tables.TablePlan],
+    since: dt.datetime | None = None,
 ):
     in_window: dict[str, int] = {}
     zero_dates: dict[str, dict[str, int]] = {}
+    cursors = sql_tables.previous_cursors(state, database.name, plans)
+    lags = sql_tables.lag_windows(plans, cursors, database.lag_seconds, since)
     source = sql_tables.sql_tables(
-        database.name, url, plans, loaded_at=loaded_at, lag_s=database.lag_seconds,
-        cursors=sql_tables.previous_cursors(state, database.name, plans),
+        database.name, url, plans, loaded_at=loaded_at, lags=lags, cursors=cursors,
         in_window=in_window, zero_dates=zero_dates,
     )  # fmt: skip
 
@@ -375,10 +382,13 @@ def _database(
             window = in_window.get(plan.name, 0)
             metric = TableMetrics(database.name, table, landed, landed, rows_lag_window=window)
             details = []
-            if plan.cursor and database.lag_seconds:
+            if lags.get(plan.name):
+                # Where the window began: a row committed later with an older cursor value
+                # than that is missed; `cinelake ingest --since` reaches back further.
+                start = sql_tables.window_start(cursors.get(plan.name), lags[plan.name])
                 details.append(
                     f"{landed - window:,} past the cursor, {window:,} from the "
-                    f"{database.lag_seconds} s lag window (re-read, or late)"
+                    f"{lags[plan.name]:g} s lag window back to {start} (re-read, or late)"
                 )
             for column, count in sorted(zero_dates.get(plan.name, {}).items()):
                 zeros = f"{count:,} zero dates in {sql_tables.bronze_name(column)} landed as null"
@@ -419,14 +429,19 @@ def _quiet_dlt() -> None:
 BUILDERS = {"csv": (_csv, False), "tmdb": (_tmdb, True)}
 
 
-def _parts(settings: Settings, name: str) -> list[tuple[Callable, bool]]:
+def _parts(
+    settings: Settings, name: str, since: dt.datetime | None = None
+) -> list[tuple[Callable, bool]]:
     """A source's builders and whether each is a day snapshot; a database of databases.yml
     has up to two (its tables with a cursor, then those without)."""
-    return [BUILDERS[name]] if name in BUILDERS else _database_parts(settings, name)
+    return [BUILDERS[name]] if name in BUILDERS else _database_parts(settings, name, since)
 
 
-def run(settings: Settings, sources: tuple[str, ...] = SOURCES) -> RunReport:
-    """Ingest the given sources; a failing source does not stop the others."""
+def run(
+    settings: Settings, sources: tuple[str, ...] = SOURCES, since: dt.datetime | None = None
+) -> RunReport:
+    """Ingest the given sources; a failing source does not stop the others. `since` (naive
+    UTC): the databases re-read their cursor tables back to it (a window of late rows)."""
     _quiet_dlt()
     day = lake.load_date(settings.load_date)
     started = dt.datetime.now(dt.UTC)
@@ -440,7 +455,7 @@ def run(settings: Settings, sources: tuple[str, ...] = SOURCES) -> RunReport:
         log.info("ingesting %s into %s", name, lake.bronze_url(settings.lake_url, name))
         try:
             metrics = []
-            for builder, day_snapshot in _parts(settings, name):
+            for builder, day_snapshot in _parts(settings, name, since):
                 metrics += _run_source(
                     settings,
                     name,

@@ -326,6 +326,18 @@ def test_a_late_row_within_the_lag_window_lands_and_an_older_one_does_not(stack,
     metric = next(m for m in landed.latest_report()["tables"] if m["table"] == "viewing_sessions")
     assert metric["rows_landed"] == metric["rows_lag_window"] == window
     assert landed.rows("shop", "viewing_sessions", "2026-03-04") == window
+    # the report says where the window began: the older row's cursor is before it
+    assert (
+        f"{LAG_S} s lag window back to {cursor - dt.timedelta(seconds=LAG_S)}" in (metric["detail"])
+    )
+    # --since reaches back further, for this run only: the missed row lands, once
+    since = (late[last_id + 2] - dt.timedelta(minutes=1)).isoformat()
+    landed.ingest("shop", "--since", since, CINELAKE_LOAD_DATE="2026-03-04",
+                  CINELAKE_SHOP_LAG_SECONDS=str(LAG_S))  # fmt: skip
+    sessions = landed.table("shop", "viewing_sessions")["session_id"].to_pylist()
+    assert sessions.count(last_id + 2) == 1
+    metric = next(m for m in landed.latest_report()["tables"] if m["table"] == "viewing_sessions")
+    assert f"lag window back to {since.replace('T', ' ')}" in metric["detail"]
 
 
 def garbage_movies(stack: Stack, path: Path) -> int:

@@ -19,10 +19,12 @@ from cinelake.ingest.sources.sql_tables.helpers import (
     count_in_window,
     cursor_path,
     detect_cursor,
+    lag_windows,
     land_column,
     landing,
     plan_tables,
     previous_cursors,
+    window_start,
 )
 from cinelake.ingest.sources_yml import spark_type
 
@@ -264,3 +266,18 @@ def test_sources_yml_declares_what_landed_as_registration_expects(tmp_path):
         ("film_id", "int"), ("views", "decimal(20,0)"), ("_dlt_load_id", "string"),
         ("_load_year", "int"), ("_load_month", "int"), ("_load_day", "int"),
     ]  # fmt: skip
+
+
+def test_since_widens_a_time_cursors_lag_window_back_to_it_never_narrows_it():
+    cursor = dt.datetime(2026, 3, 4, 12, 0)
+    plans = [TablePlan("sessions", [], "updated_at"), TablePlan("events", [], "id"),
+             TablePlan("log", [], None)]  # fmt: skip
+    cursors = {"sessions": cursor, "events": 1000}
+    assert lag_windows(plans, cursors, 3600) == {"sessions": 3600, "events": 3600}
+    since = cursor - dt.timedelta(hours=5)
+    assert lag_windows(plans, cursors, 3600, since) == {"sessions": 5 * 3600, "events": 3600}
+    recent = cursor - dt.timedelta(minutes=1)  # within the window already: the window stays
+    assert lag_windows(plans, cursors, 3600, recent)["sessions"] == 3600
+    aware = {"sessions": cursor.replace(tzinfo=dt.UTC)}  # as dlt may restore it from its state
+    assert lag_windows(plans[:1], aware, 0, since) == {"sessions": 5 * 3600}
+    assert window_start(cursor, 5 * 3600) == "2026-03-04 07:00:00"

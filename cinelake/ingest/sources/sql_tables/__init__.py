@@ -46,10 +46,12 @@ from cinelake.ingest.sources.sql_tables.helpers import (
     conform,
     connectorx_url,
     cursor_path,
+    lag_windows,
     plan_tables,
     previous_cursors,
     reflect,
     time_stamps_only,
+    window_start,
 )
 from cinelake.ingest.sources.sql_tables.settings import CHUNK_ROWS
 
@@ -60,10 +62,12 @@ __all__ = [
     "UnlandableColumn",
     "bronze_name",
     "check_connection",
+    "lag_windows",
     "load_databases",
     "plan",
     "previous_cursors",
     "sql_tables",
+    "window_start",
 ]
 
 TABLE_OPTIONS = {"cursor", "primary_key"}
@@ -121,15 +125,15 @@ def sql_tables(
     url: str,
     plans: list[TablePlan],
     loaded_at: dt.datetime | None = None,
-    lag_s: int = 0,
+    lags: Mapping[str, float] | None = None,
     cursors: Mapping[str, Any] | None = None,
     in_window: dict[str, int] | None = None,
     zero_dates: dict[str, dict[str, int]] | None = None,
 ):
     """The planned tables as dlt resources, appended: incremental on their cursor with a lag
-    window of `lag_s` seconds, or whole. `in_window` (optional) receives per table the rows at
-    or before `cursors` (the cursors before the run, see previous_cursors), `zero_dates` per
-    table and column the zero dates landed as null."""
+    window of `lags[table]` seconds (see lag_windows), or whole. `in_window` (optional)
+    receives per table the rows at or before `cursors` (the cursors before the run, see
+    previous_cursors), `zero_dates` per table and column the zero dates landed as null."""
     loaded_at = loaded_at or dt.datetime.now(dt.UTC)
     cursors = cursors or {}
     in_window = {} if in_window is None else in_window
@@ -158,7 +162,7 @@ def sql_tables(
             # lag is in seconds for a datetime cursor; None (not 0) keeps dlt's plain cursor
             resource.apply_hints(
                 incremental=dlt.sources.incremental(
-                    cursor_path(table.cursor), lag=float(lag_s) or None
+                    cursor_path(table.cursor), lag=float((lags or {}).get(table.name, 0)) or None
                 )
             )
         in_window[table.name] = 0

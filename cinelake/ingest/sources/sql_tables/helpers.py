@@ -328,3 +328,36 @@ def previous_cursors(state: Mapping[str, Any], source: str, plans: Sequence[Tabl
         .get("last_value")
         for plan in plans
     }
+
+
+def lag_windows(
+    plans: Sequence[TablePlan],
+    cursors: Mapping[str, Any],
+    lag_s: float,
+    since: dt.datetime | None = None,
+) -> dict[str, float]:
+    """Per table with a cursor, the seconds behind its previous cursor that this run re-reads:
+    the configured lag, or back to `since` (naive UTC, as the database's times) when that is
+    further. `since` reaches rows committed later than the lag window allows (a long
+    transaction, a replica hours behind); it applies to date and time cursors only."""
+    windows = {}
+    for plan in plans:
+        if not plan.cursor:
+            continue
+        window = float(lag_s)
+        previous = cursors.get(plan.name)
+        if since is not None and isinstance(previous, dt.datetime | dt.date):
+            if not isinstance(previous, dt.datetime):
+                previous = dt.datetime.combine(previous, dt.time())
+            if previous.tzinfo is not None:
+                previous = previous.astimezone(dt.UTC).replace(tzinfo=None)
+            window = max(window, (previous - since).total_seconds())
+        windows[plan.name] = window
+    return windows
+
+
+def window_start(cursor: Any, lag_s: float) -> str:
+    """Where a lag window of `lag_s` behind `cursor` begins, for the run report."""
+    if isinstance(cursor, dt.datetime | dt.date):
+        return str(cursor - dt.timedelta(seconds=lag_s))
+    return f"{cursor} - {lag_s:g}" if cursor is not None else "the first row"
