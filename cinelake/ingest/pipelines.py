@@ -36,6 +36,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -50,7 +51,7 @@ import pyarrow.parquet as pq
 from cinelake import lake
 from cinelake.config import Settings
 from cinelake.errors import printable
-from cinelake.ingest import alerts, bronze, crash, redaction, reject_rate
+from cinelake.ingest import alerts, bronze, crash, redaction, reject_rate, rust_panics
 from cinelake.ingest.report import RunReport, TableMetrics
 from cinelake.ingest.sources import csv_files, sql_tables, tmdb
 
@@ -80,17 +81,34 @@ KNOWN_ERRORS = (
 )  # fmt: skip
 
 
-def _root_cause(exc: BaseException) -> BaseException:
-    """dlt wraps a source's error several times: the first of ours in the chain, else the last."""
+def _chain(exc: BaseException) -> list[BaseException]:
+    """An exception and those it wraps (dlt's own `exception` attribute, then Python's)."""
     chain = [exc]
     while len(chain) < 20:
+        last = chain[-1]
         inner = (
-            getattr(chain[-1], "exception", None) or chain[-1].__cause__ or chain[-1].__context__
+            getattr(last, "exception", None)
+            or getattr(last, "client_exception", None)
+            or last.__cause__
+            or last.__context__
         )
         if inner is None or inner in chain:
             break
         chain.append(inner)
+    return chain
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """dlt wraps a source's error several times: the first of ours in the chain, else the last."""
+    chain = _chain(exc)
     return next((e for e in chain if isinstance(e, KNOWN_ERRORS)), chain[-1])
+
+
+def _failed_table(exc: BaseException) -> str:
+    """The table whose load job failed (dlt's job id starts with it), else "*"."""
+    job_id = next((e.job_id for e in _chain(exc) if isinstance(getattr(e, "job_id", None), str)),
+                  "")  # fmt: skip
+    return job_id.split(".", 1)[0] or "*"
 
 
 def _landed_bytes(settings: Settings, source: str, table: str, load_id: str) -> int:
@@ -388,7 +406,8 @@ def _database(
                 start = sql_tables.window_start(cursors.get(plan.name), lags[plan.name])
                 details.append(
                     f"{landed - window:,} past the cursor, {window:,} from the "
-                    f"{lags[plan.name]:g} s lag window back to {start} (re-read, or late)"
+                    f"{lags[plan.name]:g} s lag window{f' back to {start}' if start else ''} "
+                    "(re-read, or late)"
                 )
             for column, count in sorted(zero_dates.get(plan.name, {}).items()):
                 zeros = f"{count:,} zero dates in {sql_tables.bronze_name(column)} landed as null"
@@ -399,6 +418,14 @@ def _database(
         return metrics
 
     return source, to_metrics
+
+
+# dlt's log of a load job that failed transiently and is retried (an I/O error such as a full
+# disk): a traceback per attempt. The run's error names the table once; -v shows them.
+DLT_RETRY_NOTICES = re.compile(
+    r"^(?:Transient exception in job |Job for \S+ retried in load "
+    r"|Package \S+ was not fully loaded)"
+)
 
 
 class _QuietArrowHintNotice(logging.Filter):
@@ -413,6 +440,8 @@ class _QuietArrowHintNotice(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
+        if DLT_RETRY_NOTICES.match(message) and not log.isEnabledFor(logging.DEBUG):
+            return False  # the failure is ours to report, once, naming the table
         return "when merging arrow schema with dlt schema" not in message and not (
             "do not match any reflected source columns" in message
             and message.startswith(f"Resource columns {list(lake.PARTITION_COLUMNS)}")
@@ -451,38 +480,52 @@ def run(
         lake_url=settings.lake_url,
         started_at=started.isoformat(),
     )
-    for name in sources:
-        log.info("ingesting %s into %s", name, lake.bronze_url(settings.lake_url, name))
-        try:
-            metrics = []
-            for builder, day_snapshot in _parts(settings, name, since):
-                metrics += _run_source(
-                    settings,
-                    name,
-                    lambda state, b=builder: b(settings, started, state),
-                    day,
-                    day_snapshot,
-                )
-            report.tables += metrics
-            # A table can fail without an exception (the reject-rate alarm): its source fails.
-            failed = [m.detail for m in metrics if m.status == "failed"]
-            if failed:
-                report.errors[name] = "; ".join(failed)
-        except Exception as exc:  # noqa: BLE001 - reported per source, run continues
-            cause = _root_cause(exc)
-            # Redacted and made one printable line here, once: the report, its table, the
-            # console and the alert reuse it.
-            error = printable(redaction.redact(f"{type(cause).__name__}: {cause}"))
-            report.errors[name] = error
-            detail = printable(redaction.redact(str(cause)))[:500]
-            report.tables.append(TableMetrics(name, "*", status="failed", detail=detail))
-            log.debug("source %s failed", name, exc_info=True)
-    report.finished_at = dt.datetime.now(dt.UTC).isoformat()
-    report.status = "failed" if report.failed else "ok"
-    _write_report(settings, report, day)
+    with rust_panics.filtered_stderr(enabled=not log.isEnabledFor(logging.DEBUG)):
+        for name in sources:
+            _run_one(settings, report, name, started, day, since)
+        report.finished_at = dt.datetime.now(dt.UTC).isoformat()
+        _write_report(settings, report, day)
     if report.failed and settings.alert_webhook:
         alerts.post_failure(settings.alert_webhook, report)
     return report
+
+
+def _run_one(
+    settings: Settings,
+    report: RunReport,
+    name: str,
+    started: dt.datetime,
+    day: dt.date,
+    since: dt.datetime | None,
+) -> None:
+    """Ingest one source into the report: its tables' metrics, or its one error."""
+    log.info("ingesting %s into %s", name, lake.bronze_url(settings.lake_url, name))
+    try:
+        metrics = []
+        for builder, day_snapshot in _parts(settings, name, since):
+            metrics += _run_source(
+                settings,
+                name,
+                lambda state, b=builder: b(settings, started, state),
+                day,
+                day_snapshot,
+            )
+        report.tables += metrics
+        # A table can fail without an exception (the reject-rate alarm): its source fails.
+        failed = [m.detail for m in metrics if m.status == "failed"]
+        if failed:
+            report.errors[name] = "; ".join(failed)
+    except Exception as exc:  # noqa: BLE001 - reported per source, run continues
+        cause = _root_cause(exc)
+        table = _failed_table(exc)  # a load job's table (a disk full, say), else "*"
+        # Redacted and made one printable line here, once: the report, its table, the
+        # console and the alert reuse it.
+        where = f"{table}: " if table != "*" else ""
+        error = printable(redaction.redact(f"{where}{type(cause).__name__}: {cause}"))
+        report.errors[name] = error
+        detail = printable(redaction.redact(str(cause)))[:500]
+        report.tables.append(TableMetrics(name, table, status="failed", detail=detail))
+        log.debug("source %s failed", name, exc_info=True)
 
 
 RUN_LOG_SCHEMA = pa.schema([
@@ -495,10 +538,24 @@ RUN_LOG_SCHEMA = pa.schema([
 
 
 def _write_report(settings: Settings, report: RunReport, day: dt.date) -> None:
+    """The run log's rows in the lake (ops/ingestion_runs), then the report in the state
+    folder. A run log that cannot be written (the lake's disk is full, say) fails the run
+    with one error, and the report (on the state's disk) still says what happened."""
+    report.status = "failed" if report.failed else "ok"
+    try:
+        _append_run_log(settings, report, day)
+    except Exception as exc:  # noqa: BLE001 - the run's outcome is reported all the same
+        error = printable(redaction.redact(f"{type(exc).__name__}: {exc}"))[:500]
+        report.errors[f"{RUN_LOG_SOURCE}/{RUN_LOG_TABLE}"] = f"run not recorded: {error}"
+        report.status = "failed"
+        log.debug("the run log could not be written", exc_info=True)
     settings.runs_dir.mkdir(parents=True, exist_ok=True)
     body = json.dumps(asdict(report), indent=2) + "\n"
     (settings.runs_dir / f"{report.run_id}.json").write_text(body)
     (settings.runs_dir / "latest.json").write_text(body)
+
+
+def _append_run_log(settings: Settings, report: RunReport, day: dt.date) -> None:
     started = dt.datetime.fromisoformat(report.started_at)
     finished = dt.datetime.fromisoformat(report.finished_at)
     rows = [

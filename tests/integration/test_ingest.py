@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import random
+import re
 import subprocess
 from pathlib import Path
 
@@ -431,3 +432,36 @@ def test_a_column_added_in_mysql_appears_in_bronze(stack, landed):
     old = landed.table("shop", "plans", DAY1)  # the first run's and the re-run's window
     assert set(old["plan_id"].to_pylist()) == {1, 2, 3, 4}
     assert set(old["trial_days"].to_pylist()) == {None}  # the Delta schema evolved; rows did not
+
+
+def test_a_full_lake_disk_is_one_line_per_failure_with_the_summary_and_no_panic(
+    stack, manifest, tmp_path
+):
+    """The lake on a 64 kB file system (a tmpfs: the suite runs as root, as set-up does):
+    each source fails with one line naming it (and the table whose load failed), the summary
+    table is still printed, the run is recorded or the report says why not, and neither dlt's
+    tracebacks nor delta-rs's Rust panics reach the console."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)], check=True)
+    try:
+        full = Lake(stack, tmp_path / "home")
+        result = full.ingest("all", check=False, CINELAKE_LAKE_URL=str(disk / "lake"))
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+    assert result.returncode == 1
+    assert "source table" in result.stdout and "failed" in result.stdout  # the summary
+    console = [line for line in result.stderr.splitlines() if not line.startswith("INFO ")]
+    assert "Traceback" not in result.stderr and "panicked" not in result.stderr, console
+    assert console and all(line.startswith("cinelake: error: ") for line in console), console
+    # the table whose commit failed first (the tables of a source load side by side)
+    assert re.search(r"^cinelake: error: csv: (movies|series|rejects): ", result.stderr, re.M)
+    assert "No space left on device" in result.stderr
+    report = full.latest_report()  # in the state folder, which has room
+    assert report["status"] == "failed" and {"csv", "tmdb", "shop"} <= set(report["errors"])
+    assert set(report["errors"]) - {"csv", "tmdb", "shop"} <= {"ops/ingestion_runs"}
+    assert (
+        report["errors"]
+        .get("ops/ingestion_runs", "run not recorded: ")
+        .startswith("run not recorded: ")
+    )

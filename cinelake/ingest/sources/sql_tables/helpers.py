@@ -357,7 +357,8 @@ def lag_windows(
 
 
 def window_start(cursor: Any, lag_s: float) -> str:
-    """Where a lag window of `lag_s` behind `cursor` begins, for the run report."""
+    """Where a lag window of `lag_s` behind `cursor` begins, for the run report ("": no
+    cursor yet, the run read every row)."""
     if isinstance(cursor, dt.datetime | dt.date):
         return str(cursor - dt.timedelta(seconds=lag_s))
-    return f"{cursor} - {lag_s:g}" if cursor is not None else "the first row"
+    return f"{cursor} - {lag_s:g}" if cursor is not None else ""
