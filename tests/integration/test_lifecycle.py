@@ -39,6 +39,9 @@ def test_down_stops_every_process_it_started(tmp_path):
         stack.cinelake("up")
         started = pids(stack)
         assert len(started) == 3 and all(alive(pid) for pid in started)
+        # and dbt finds the lake (the registration logs where it looked), redacted or not
+        registered = stack.dbt("run-operation", "register_bronze_sources").stdout
+        assert f"over {home / 'lake'}/bronze checked" in registered, registered[-2000:]
         down = stack.cinelake("down").stdout
         assert down.count("stopped (pid") == 3
         assert not any(alive(pid) for pid in started)
