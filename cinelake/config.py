@@ -1,11 +1,23 @@
-"""Every setting of Cinelake, read from the environment in this one place, typed and checked.
+"""Every setting and secret of Cinelake, read in this one place, typed and checked.
+
+One settings system, and it is this module: the rest of the code gets a `Settings` and never
+reads the environment, `dlt.config` or `dlt.secrets` itself (tests/unit/test_layout.py checks
+it). Chosen over dlt's providers as the secrets layer because most settings are not dlt's
+(Spark, MariaDB, dbt's profile, the stack's ports): one typed model checks them all at start,
+gives one error per bad value, generates the README's table and lists every secret for
+redaction. Database URLs keep dlt's documented names: `database_url()` reads
+SOURCES__<NAME>__CREDENTIALS and, so that the git-ignored `.dlt/secrets.toml` keeps working,
+consults dlt's secrets providers; it is the one place that does. (Handing configuration *to*
+dlt, `dlt.config.values(...)` around a pipeline step, is not reading settings.)
 
 Every value has a development default so that `cinelake up` works on a fresh clone, and every
 value can be overridden by the environment variable named in its field (the README's settings
 table is generated from this module, and a test keeps the two equal). Secrets are never written
 in code: the defaults below are development passwords for services bound to 127.0.0.1 only,
 production users set their own; fields marked `secret` are never printed and are redacted from
-every error text, log line, report and alert (see `cinelake.ingest.redaction`).
+every error text, log line, report and alert (see `cinelake.ingest.redaction`). Reading a
+setting never writes anything: the secrets made on first use are made by the `ensure_*`
+methods, called by the steps that need them.
 
 A bad value is one `SettingsError` that names the variable, the value and what is accepted.
 """
@@ -30,6 +42,9 @@ from cinelake.errors import UsageError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
 TMDB_STANDIN_DEFAULT_KEY = "cinelake-demo-key"  # the local stand-in's key, not a secret
+# The TMDB source keeps these facts of the API in its own settings.py too (a source imports
+# nothing of the app, and this module nothing of ingestion); tests/unit/test_config.py checks
+# that the two agree.
 REAL_TMDB_URL = "https://api.themoviedb.org/3"
 TMDB_MAX_PAGE = 500  # the API refuses pages beyond 500
 SHOP_TABLES = (
@@ -590,22 +605,20 @@ class Settings(BaseSettings):
             return REAL_TMDB_URL
         return f"http://{LOOPBACK}:{self.tmdb_port}/3"
 
-    @property
-    def pii_salt(self) -> str:
+    def ensure_pii_salt(self) -> str:
         """Salt of the customer e-mail hash: CINELAKE_PII_SALT, else a random one kept in
-        `<home>/secrets/pii_salt` (owner-only), made on first use so no salt is a default."""
-        if self.pii_salt_value:
-            return self.pii_salt_value
-        return self._home_secret("pii_salt")
+        `<home>/secrets/pii_salt` (owner-only), made now when there is none, so that no salt
+        is a default. Called by what hands the salt on (the Spark JVMs' environment)."""
+        return self.pii_salt_value or self._ensure_home_secret("pii_salt")
 
-    @property
-    def metastore_password(self) -> str:
+    def ensure_metastore_password(self) -> str:
         """Password of the metastore's MariaDB user: CINELAKE_METASTORE_PASSWORD, else a random
-        one kept in `<home>/secrets/metastore_password` (owner-only), made on first use."""
-        return self.metastore_password_value or self._home_secret("metastore_password")
+        one kept in `<home>/secrets/metastore_password` (owner-only), made now when there is
+        none."""
+        return self.metastore_password_value or self._ensure_home_secret("metastore_password")
 
-    def _home_secret(self, name: str) -> str:
-        """A random secret kept in `<home>/secrets/<name>` (owner-only), made on first use."""
+    def _ensure_home_secret(self, name: str) -> str:
+        """A random secret kept in `<home>/secrets/<name>` (owner-only), made if missing."""
         path = self.home / "secrets" / name
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -617,6 +630,27 @@ class Settings(BaseSettings):
                 with os.fdopen(fd, "w") as out:
                     out.write(secrets.token_hex(32))
         return path.read_text().strip()
+
+    def database_url(self, name: str) -> str:
+        """Connection URL of the database `cinelake ingest <name>` reads. The shop's is
+        `shop_url`; any other's is SOURCES__<NAME>__CREDENTIALS, else dlt's secret
+        `sources.<name>.credentials` (the git-ignored `.dlt/secrets.toml`). SettingsError when
+        there is none; no message holds the URL."""
+        if name == "shop":
+            return self.shop_url
+        variable = f"SOURCES__{name.upper()}__CREDENTIALS"
+        url = os.environ.get(variable) or _dlt_secret(f"sources.{name}.credentials")
+        example = "mysql+pymysql://user:password@host:port/database"
+        if not url:
+            raise SettingsError(
+                f"no connection URL for {name}: set {variable}={example} (or "
+                f"sources.{name}.credentials in .dlt/secrets.toml)"
+            )
+        if not isinstance(url, str):
+            raise SettingsError(
+                f"sources.{name}.credentials must be one URL string, {example}, not a table"
+            )
+        return url
 
     def secret_values(self) -> list[str]:
         """Every secret this process knows, for redaction (the salt only once it exists)."""
@@ -634,13 +668,13 @@ class Settings(BaseSettings):
         return [v for v in dict.fromkeys(values) if len(v) >= 4]
 
     @property
-    def runs_dir(self) -> Path:
-        """JSON reports of ingestion runs."""
+    def reports_dir(self) -> Path:
+        """JSON reports of ingestion runs (`<run id>.json`, `latest.json`)."""
         return self.home / "runs"
 
     @property
     def run_dir(self) -> Path:
-        """Pid files."""
+        """Runtime files of live processes: daemons' pid files, the run locks."""
         return self.home / "run"
 
     @property
@@ -666,10 +700,19 @@ class Settings(BaseSettings):
         return self.mysql_dir / "mysqld.sock"
 
 
+def _dlt_secret(key: str) -> Any:
+    """A value of dlt's secrets providers (its environment names, `.dlt/secrets.toml` of the
+    working directory, then of ~/.dlt): read only by `Settings.database_url`."""
+    import dlt  # here, not at the top: most commands need no dlt, and it is slow to import
+
+    return dlt.secrets.get(key)
+
+
 def process_environment() -> dict[str, str]:
     """The environment this process was started with: what the services it starts inherit
     (each adds its own variables) and the PATH their binaries are found on. Settings are the
-    fields above; this is the one other place that reads the environment."""
+    fields above and `Settings.database_url`'s variables; this is the one other place that
+    reads the environment."""
     return dict(os.environ)
 
 

@@ -321,21 +321,6 @@ def databases(settings: Settings) -> dict[str, sql_tables.Database]:
     return configured
 
 
-def _database_url(settings: Settings, name: str) -> str:
-    """The shop's URL is a setting; any other database's is the dlt secret
-    `sources.<name>.credentials` (SOURCES__<NAME>__CREDENTIALS, or .dlt/secrets.toml)."""
-    if name == "shop":
-        return settings.shop_url
-    url = dlt.secrets.get(f"sources.{name}.credentials")
-    if not url:
-        raise ValueError(
-            f"no connection URL for {name}: set SOURCES__{name.upper()}__CREDENTIALS="
-            "mysql+pymysql://user:password@host:port/database (or sources."
-            f"{name}.credentials in .dlt/secrets.toml)"
-        )
-    return str(url)
-
-
 def _database_parts(
     settings: Settings, name: str, since: dt.datetime | None = None
 ) -> list[tuple[Callable, bool]]:
@@ -343,7 +328,7 @@ def _database_parts(
     or back to `since`), then those without (snapshots replacing the load day), each loaded
     by its own `_run_source`."""
     database = databases(settings)[name]
-    url = _database_url(settings, name)
+    url = settings.database_url(name)
     plans = sql_tables.plan(database, url)
     _refuse_reserved_columns(name, plans)
     parts = []
@@ -549,10 +534,10 @@ def _write_report(settings: Settings, report: RunReport, day: dt.date) -> None:
         report.errors[f"{RUN_LOG_SOURCE}/{RUN_LOG_TABLE}"] = f"run not recorded: {error}"
         report.status = "failed"
         log.debug("the run log could not be written", exc_info=True)
-    settings.runs_dir.mkdir(parents=True, exist_ok=True)
+    settings.reports_dir.mkdir(parents=True, exist_ok=True)
     body = json.dumps(asdict(report), indent=2) + "\n"
-    (settings.runs_dir / f"{report.run_id}.json").write_text(body)
-    (settings.runs_dir / "latest.json").write_text(body)
+    (settings.reports_dir / f"{report.run_id}.json").write_text(body)
+    (settings.reports_dir / "latest.json").write_text(body)
 
 
 def _append_run_log(settings: Settings, report: RunReport, day: dt.date) -> None:

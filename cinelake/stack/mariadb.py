@@ -151,6 +151,7 @@ def bootstrap_sql(settings: Settings) -> str:
     database (Spark's catalog) and its owner, who may touch nothing else. Passwords from the
     settings."""
     db = settings.mysql_database
+    metastore_password = settings.ensure_metastore_password()
     statements = [
         f"create database if not exists `{db}` character set utf8mb4 collate utf8mb4_unicode_ci;",
         # latin1 as Hive's scripts declare their tables: utf8mb4 keys would pass InnoDB's
@@ -161,7 +162,7 @@ def bootstrap_sql(settings: Settings) -> str:
     users = [
         (settings.mysql_owner_user, settings.mysql_owner_password, "all privileges", db),
         (settings.mysql_etl_user, settings.mysql_etl_password, "select, show view", db),
-        (metastore.USER, settings.metastore_password, "all privileges", metastore.DATABASE),
+        (metastore.USER, metastore_password, "all privileges", metastore.DATABASE),
     ]
     for user, password, privileges, database in users:
         for host in ("localhost", LOOPBACK):

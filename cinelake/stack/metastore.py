@@ -111,7 +111,7 @@ def write_hive_site(settings: Settings) -> Path:
     folder = spark_runtime.conf_dir(settings)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     url = jdbc_url(LOOPBACK, settings.mysql_port)
-    text = hive_site_xml(hive_site_properties(url, settings.metastore_password))
+    text = hive_site_xml(hive_site_properties(url, settings.ensure_metastore_password()))
     path = folder / HIVE_SITE
     staging = folder / f".{HIVE_SITE}.{os.getpid()}"
     fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -168,7 +168,7 @@ def _connect(settings: Settings, host: str, port: int):
         host=host,
         port=port,
         user=USER,
-        password=settings.metastore_password,
+        password=settings.ensure_metastore_password(),
         database=DATABASE,
         client_flag=pymysql.constants.CLIENT.MULTI_STATEMENTS,
         autocommit=True,

@@ -47,7 +47,7 @@ def spark_env(settings: Settings) -> dict[str, str]:
         # SQL reads the salt by name at run time (macros/utils/pii_salt_sql.sql), in the driver or
         # in executors, which inherit their worker's environment: in no command line, conf,
         # SQL text or log.
-        PII_SALT_ENV: settings.pii_salt,
+        PII_SALT_ENV: settings.ensure_pii_salt(),
     }
 
 

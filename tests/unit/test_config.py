@@ -3,10 +3,20 @@ clear error naming the variable, never a traceback; the README lists every varia
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from cinelake import cli
-from cinelake.config import PROJECT_ROOT, Settings, load_settings, settings_markdown
+from cinelake.config import (
+    PROJECT_ROOT,
+    Settings,
+    SettingsError,
+    load_settings,
+    settings_markdown,
+)
 from cinelake.stack.mariadb import bootstrap_sql
 
 
@@ -152,10 +162,101 @@ def test_secrets_are_not_in_the_settings_repr(monkeypatch):
 def test_the_pii_salt_is_random_private_and_stable(monkeypatch, tmp_path):
     monkeypatch.setenv("CINELAKE_HOME", str(tmp_path))
     monkeypatch.delenv("CINELAKE_PII_SALT", raising=False)
-    salt = load_settings().pii_salt
-    assert len(salt) == 64 and load_settings().pii_salt == salt
+    salt = load_settings().ensure_pii_salt()
+    assert len(salt) == 64 and load_settings().ensure_pii_salt() == salt
     assert (tmp_path / "secrets" / "pii_salt").stat().st_mode & 0o077 == 0
-    assert load_settings(CINELAKE_PII_SALT="x" * 20).pii_salt == "x" * 20
+    assert load_settings(CINELAKE_PII_SALT="x" * 20).ensure_pii_salt() == "x" * 20
+
+
+def test_a_salt_from_the_environment_writes_no_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("CINELAKE_HOME", str(tmp_path))
+    monkeypatch.setenv("CINELAKE_PII_SALT", "y" * 20)
+    assert load_settings().ensure_pii_salt() == "y" * 20
+    assert not (tmp_path / "secrets").exists()
+
+
+def test_reading_the_settings_writes_nothing(monkeypatch, tmp_path):
+    """Every field and property is read without a side effect: the secrets made on first use
+    are made by the explicit `ensure_*` steps only."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("CINELAKE_HOME", str(home))
+    for name in ("CINELAKE_PII_SALT", "CINELAKE_METASTORE_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    properties = [n for n, v in vars(Settings).items() if isinstance(v, property)]
+    for name in [*Settings.model_fields, *properties]:
+        getattr(settings, name)
+    settings.secret_values()
+    assert not home.exists()
+
+
+def test_the_tmdb_source_and_the_settings_agree_on_the_api():
+    from cinelake import config
+    from cinelake.ingest.sources.tmdb import settings as source
+
+    assert (config.REAL_TMDB_URL, config.TMDB_MAX_PAGE) == (source.API_URL, source.MAX_PAGE)
+    fields = Settings.model_fields
+    defaults = (fields["tmdb_genre_ids"].default, fields["tmdb_language"].default)
+    assert defaults == (source.GENRE_IDS, source.LANGUAGE)
+
+
+# -- database URLs: SOURCES__<NAME>__CREDENTIALS, else .dlt/secrets.toml ------------------------
+OWN_URL = "mysql+pymysql://reader:pw-of-owndb@db.example.com:3306/films"
+
+
+def test_a_database_url_comes_from_its_variable(monkeypatch):
+    monkeypatch.setenv("SOURCES__FILMS__CREDENTIALS", OWN_URL)
+    assert load_settings().database_url("films") == OWN_URL
+
+
+def test_the_shops_url_is_its_setting(monkeypatch):
+    monkeypatch.setenv("CINELAKE_SHOP_URL", OWN_URL)
+    monkeypatch.setenv("SOURCES__SHOP__CREDENTIALS", "mysql+pymysql://other:x@h/db")
+    assert load_settings().database_url("shop") == OWN_URL
+
+
+def test_a_missing_database_url_says_where_to_put_it(monkeypatch):
+    monkeypatch.delenv("SOURCES__NOWHERE__CREDENTIALS", raising=False)
+    with pytest.raises(SettingsError) as error:
+        load_settings().database_url("nowhere")
+    assert "SOURCES__NOWHERE__CREDENTIALS=" in str(error.value)
+    assert "sources.nowhere.credentials in .dlt/secrets.toml" in str(error.value)
+
+
+SECRETS_TOML_PROBE = """
+import os, sys
+from cinelake.config import SettingsError, load_settings
+settings = load_settings()
+print(settings.database_url("films"))
+os.environ["SOURCES__FILMS__CREDENTIALS"] = sys.argv[1]
+print(settings.database_url("films"))
+try:
+    settings.database_url("tabled")
+except SettingsError as exc:
+    print(exc)
+"""
+
+
+def test_secrets_toml_is_read_when_present_and_the_variable_wins(tmp_path):
+    """dlt finds `.dlt/secrets.toml` in the working directory when it first loads its
+    providers: a fresh process started there, as a user runs `cinelake ingest`."""
+    project = tmp_path / "project"
+    (project / ".dlt").mkdir(parents=True)
+    (project / ".dlt" / "secrets.toml").write_text(
+        f'[sources.films]\ncredentials = "{OWN_URL}"\n\n'
+        '[sources.tabled.credentials]\npassword = "pw-of-tabled"\n'
+    )
+    env_url = "mysql+pymysql://reader:pw-from-env@db:3306/films"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOURCES__", "DLT_"))}
+    env |= {"HOME": str(tmp_path), "PYTHONPATH": str(PROJECT_ROOT)}  # no ~/.dlt of the user
+    result = subprocess.run(
+        [sys.executable, "-c", SECRETS_TOML_PROBE, env_url],
+        cwd=project, env=env, capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    from_file, from_env, refusal = result.stdout.splitlines()
+    assert (from_file, from_env) == (OWN_URL, env_url)
+    assert "sources.tabled.credentials must be one URL string" in refusal
+    assert "pw-of-tabled" not in refusal
 
 
 def test_the_readme_lists_every_setting_as_generated():

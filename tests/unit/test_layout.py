@@ -1,7 +1,7 @@
 """The package's layout rules, read from the code: imports only run downward (cli, then demo,
 quality and maintenance, then the ingest and stack wings, then lake and runlock, config,
-errors), no module imports itself back through others, and only config.py reads the
-environment."""
+errors), no module imports itself back through others, only config.py reads settings (the
+environment, dlt's config and secrets), and sources import nothing of the app's settings."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "cinelake"
@@ -92,6 +94,63 @@ def test_only_config_reads_the_environment():
         if "os.environ" in path.read_text() or "getenv" in path.read_text()
     ]
     assert readers == ["cinelake/config.py"]
+
+
+def dlt_settings_reads(code: str) -> list[str]:
+    """`dlt.secrets` / `dlt.config` used to read a value (`.get`, `[...]`, the `.value`
+    defaults dlt resolves), as `line: dlt.x`. `dlt.config.values(...)`, a context manager
+    handing configuration *to* dlt around a pipeline step (pipelines.DLT_CONFIG), is
+    injection, not a read: allowed anywhere."""
+    tree = ast.parse(code)
+    injected = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "values"
+    }
+    return [
+        f"{node.lineno}: dlt.{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "dlt"
+        and node.attr in ("secrets", "config")
+        and id(node) not in injected
+    ]
+
+
+def test_only_config_reads_dlts_config_and_secrets():
+    readers = [
+        str(path.relative_to(ROOT))
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if dlt_settings_reads(path.read_text())
+    ]
+    assert readers == ["cinelake/config.py"]
+
+
+@pytest.mark.parametrize(
+    ("code", "reads"),
+    [
+        ("with dlt.config.values({'a': 1}):\n    pass\n", []),
+        ("x = dlt.secrets.get('sources.x.credentials')\n", ["1: dlt.secrets"]),
+        ("def f(token: str = dlt.secrets.value): ...\n", ["1: dlt.secrets"]),
+        ("x = dlt.config['sources.x.path']\n", ["1: dlt.config"]),
+    ],
+)
+def test_the_check_tells_injection_from_reading(code, reads):
+    assert dlt_settings_reads(code) == reads
+
+
+def test_sources_import_nothing_of_the_apps_settings():
+    """A source takes its constants from its own settings.py and its values as arguments, so
+    it can be read, tested and moved alone."""
+    offenders = [
+        f"{module} -> {target}"
+        for module, targets in imports().items()
+        if module == "cinelake.ingest.sources" or module.startswith("cinelake.ingest.sources.")
+        for target in targets
+        if target == "cinelake.config" or target.startswith("cinelake.config.")
+    ]
+    assert offenders == []
 
 
 def test_importing_the_pipelines_changes_no_environment():

@@ -44,7 +44,7 @@ def test_hive_site_is_owner_only_and_holds_the_connection(monkeypatch, tmp_path)
     assert properties["javax.jdo.option.ConnectionURL"].startswith(
         "jdbc:mariadb://127.0.0.1:3399/metastore"
     )
-    assert properties["javax.jdo.option.ConnectionPassword"] == settings.metastore_password
+    assert properties["javax.jdo.option.ConnectionPassword"] == settings.ensure_metastore_password()
     assert (tmp_path / "secrets" / "metastore_password").stat().st_mode & 0o777 == 0o600
     assert properties["datanucleus.schema.autoCreateAll"] == "false"
 

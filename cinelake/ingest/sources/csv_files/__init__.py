@@ -64,8 +64,8 @@ log = logging.getLogger(__name__)
 
 @dlt.source(name="csv")
 def csv_files(
-    movies_path: str = dlt.config.value,
-    series_path: str = dlt.config.value,
+    movies_path: str,
+    series_path: str,
     loaded_at: dt.datetime | None = None,
     counts: dict[str, FileCounts] | None = None,
 ):

@@ -19,8 +19,8 @@ from collections.abc import Iterator
 
 import dlt
 
-from cinelake.config import REAL_TMDB_URL, TMDB_MAX_PAGE
 from cinelake.ingest.sources.tmdb.helpers import RetryPolicy, TmdbClient, TmdbError
+from cinelake.ingest.sources.tmdb.settings import API_URL, GENRE_IDS, LANGUAGE, MAX_PAGE
 
 __all__ = [
     "TmdbError",
@@ -35,17 +35,17 @@ log = logging.getLogger(__name__)
 
 @dlt.source(name="tmdb", max_table_nesting=0)  # genre_ids stay a list in one column
 def tmdb(
-    base_url: str = REAL_TMDB_URL,
-    access_token: str = dlt.secrets.value,
-    genre_ids: list[int] = (27,),  # noqa: B006 - a tuple, not mutated
-    language: str = "pt-BR",
-    max_pages: int = TMDB_MAX_PAGE,
+    access_token: str,  # given by the caller (cinelake passes its setting), never looked up
+    base_url: str = API_URL,
+    genre_ids: list[int] = GENRE_IDS,  # a tuple, never mutated
+    language: str = LANGUAGE,
+    max_pages: int = MAX_PAGE,
     extracted_at: dt.datetime | None = None,
     client: TmdbClient | None = None,
 ):
     """Genre names and the discover pages of each genre, stamped with the extraction time."""
-    if not 1 <= max_pages <= TMDB_MAX_PAGE:
-        raise ValueError(f"max_pages must be between 1 and {TMDB_MAX_PAGE}, got {max_pages}")
+    if not 1 <= max_pages <= MAX_PAGE:
+        raise ValueError(f"max_pages must be between 1 and {MAX_PAGE}, got {max_pages}")
     client = client or TmdbClient(base_url, access_token)
     extracted_at = extracted_at or dt.datetime.now(dt.UTC)
     stamp = {"_language": language, "_extracted_at": extracted_at}
