@@ -1,11 +1,11 @@
 """Every setting of Cinelake, read from the environment in this one place, typed and checked.
 
 Every value has a development default so that `cinelake up` works on a fresh clone, and every
-value can be overridden by the environment variable named in its field (the README's settings
-table is generated from this module, and a test keeps the two equal). Secrets are never written
-in code: the defaults below are development passwords for services bound to 127.0.0.1 only,
-production users set their own; fields marked `secret` are never printed and are redacted from
-every error text, log line, report and alert (see `cinelake.ingest.redaction`).
+value can be overridden by the environment variable named in its field (the settings tables of
+docs/configuration.md are generated from this module, and a test keeps the two equal). Secrets
+are never written in code: the defaults below are development passwords for services bound to
+127.0.0.1 only, production users set their own; fields marked `secret` are never printed and
+are redacted from every error text, log line, report and alert (see `cinelake.ingest.redaction`).
 
 A bad value is one `SettingsError` that names the variable, the value and what is accepted.
 """
@@ -53,7 +53,7 @@ class SettingsError(UsageError):
 def _env(
     name: str, *, section: str, secret: bool = False, reader: str = "cinelake", accepts: str = ""
 ) -> Any:
-    """Field metadata: the variable's name, whether it is secret, its README section, who reads
+    """Field metadata: the variable's name, whether it is secret, its docs section, who reads
     it (cinelake itself or dbt's profile) and, for patterns, what is accepted in words."""
     extra = {"env": name, "secret": secret, "section": section, "reader": reader}
     return {
@@ -724,7 +724,7 @@ SECTIONS = {
 
 
 def _kind(info: Any) -> str:
-    """The accepted values of a field, in words, for the README's table."""
+    """The accepted values of a field, in words, for the settings tables."""
     low = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
     high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
     annotation = str(info.annotation)
@@ -746,7 +746,8 @@ def _kind(info: Any) -> str:
 
 
 def settings_markdown() -> str:
-    """The README's settings table, generated from the fields (`python -m cinelake.config`)."""
+    """The settings tables of docs/configuration.md, generated from the fields
+    (`python -m cinelake.config`)."""
     rows: dict[str, list[str]] = {section: [] for section in SECTIONS}
     for info in Settings.model_fields.values():
         extra = info.json_schema_extra or {}

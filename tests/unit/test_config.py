@@ -1,5 +1,5 @@
 """Settings come from the environment, with development defaults; every bad value is one
-clear error naming the variable, never a traceback; the README lists every variable."""
+clear error naming the variable, never a traceback; docs/configuration.md lists every variable."""
 
 from __future__ import annotations
 
@@ -157,10 +157,10 @@ def test_the_pii_salt_is_random_private_and_stable(monkeypatch, tmp_path):
     assert load_settings(CINELAKE_PII_SALT="x" * 20).pii_salt == "x" * 20
 
 
-def test_the_readme_lists_every_setting_as_generated():
-    readme = (PROJECT_ROOT / "README.md").read_text()
-    assert settings_markdown() in readme, (
-        "README settings table is stale: python -m cinelake.config"
+def test_the_configuration_page_lists_every_setting_as_generated():
+    page = (PROJECT_ROOT / "docs" / "configuration.md").read_text()
+    assert settings_markdown() in page, (
+        "docs/configuration.md's settings tables are stale: python -m cinelake.config"
     )
 
 
