@@ -22,12 +22,14 @@ the Thrift server's JVM (sampled from /proc every 0.2 s):
 7. daily: the daily run, as scripts/pipeline.sh runs it once a build has succeeded. The state
    after stage 5 is kept (`dbt source freshness`, then its sources.json and the manifest);
    one more day is generated and ingested; then `dbt source freshness` and `dbt build
-   --selector daily --state <that state> --vars {data_tests_loaded_since: <before the day>}`
-   (timed together): what the new rows or changed code reach, with their tests;
+   --selector daily --state <that state>` with CINELAKE_DATA_TESTS_SINCE=<before the day>, as
+   `cinelake build --daily` runs them (timed together): what the new rows or changed code
+   reach, with their tests;
 8. edit loop: `dbt build --select <one staging model>`, the server warm, as a developer runs
-   it after editing that model: a first run takes the full re-parse that follows the daily
-   run's --vars (recorded as edit_loop_reparse), then a line is added to the model's file and
-   the timed run re-parses only that file (dbt's partial parsing); the file is restored after.
+   it after editing that model: a first run takes the re-parse that follows the daily
+   run's CINELAKE_DATA_TESTS_SINCE (recorded as edit_loop_reparse), then a line is added to
+   the model's file and the timed run re-parses only that file (dbt's partial parsing); the
+   file is restored after.
 
 `--formats parquet,delta` measures the table formats side by side instead (issue 14): after
 the ingest, per format, `dbt build --full-refresh --vars '{file_format: <format>}'` twice
@@ -60,6 +62,7 @@ sys.path.insert(0, str(ROOT))
 
 import charts  # noqa: E402  (bench/charts.py, beside this file)
 
+from cinelake import build  # noqa: E402
 from cinelake.config import load_settings  # noqa: E402
 from cinelake.stack import spark_thrift  # noqa: E402
 
@@ -99,12 +102,19 @@ def slowest_nodes(target: Path, count: int = 8) -> list[tuple[str, float]]:
     return [(r["unique_id"].split(".", 2)[-1], round(r["execution_time"], 1)) for r in ranked]
 
 
-def stage(name: str, argv: list[str], thrift_pid: int, results: dict, check: bool = True) -> None:
+def stage(
+    name: str,
+    argv: list[str],
+    thrift_pid: int,
+    results: dict,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+) -> None:
     """Run one command, record wall seconds and peak RSS (MB) of it and of the JVM."""
     with tempfile.NamedTemporaryFile(suffix=".time") as out, JvmPeak(thrift_pid) as jvm:
         began = time.monotonic()
         done = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, *argv], cwd=ROOT,
-                              capture_output=True, text=True, check=False)  # fmt: skip
+                              env=env, capture_output=True, text=True, check=False)  # fmt: skip
         seconds = time.monotonic() - began
         if check and done.returncode != 0:
             sys.exit(f"{' '.join(argv)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
@@ -214,9 +224,10 @@ def run_daily(settings, target: Path, thrift_pid: int, results: dict) -> None:
     stage("advance_2", [cinelake, "demo-data", "--advance-day"], thrift_pid, results)
     stage("ingest_day_2", [cinelake, "ingest", "all"], thrift_pid, results)
     stage("daily_freshness", [dbt, "source", "freshness"], thrift_pid, results, check=False)
-    daily = ["--selector", "daily", "--state", str(state),
-             "--vars", json.dumps({"data_tests_loaded_since": since})]  # fmt: skip
-    stage("daily", [dbt, "build", *daily], thrift_pid, results)
+    # the row tests' lower bound, as `cinelake build --daily` hands it to dbt (cinelake/build.py)
+    env = {**os.environ, build.SINCE_ENV: since}
+    daily = ["--selector", "daily", "--state", str(state)]
+    stage("daily", [dbt, "build", *daily], thrift_pid, results, env=env)
     ran = json.loads((target / "run_results.json").read_text())["results"]
     results["daily"]["nodes"] = len(ran)
 

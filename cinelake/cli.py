@@ -192,11 +192,11 @@ def cmd_lock(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
-    """`dbt build` with the locks `build` and `ingest`: no second build, no landing, while it
-    runs (see cinelake.runlock)."""
+    from cinelake import build
+
     dbt_args = args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args
-    command = ["dbt", "build", *dbt_args]
-    return _exec_locked(settings, (runlock.BUILD, runlock.INGEST), command, args.inherited_umask)
+    os.umask(args.inherited_umask)  # dbt's target/ and logs as the caller's umask makes them
+    return build.run(settings, args.daily, args.since, dbt_args)
 
 
 def _exec_locked(settings: Settings, names: Sequence[str], command: list[str], umask: int) -> int:
@@ -382,16 +382,27 @@ def build_parser() -> argparse.ArgumentParser:
     lock.set_defaults(func=cmd_lock)
     build = commands.add_parser(
         "build",
-        help="dbt build, one at a time and never during a landing (the daily run's build)",
-        description="Run `dbt build [DBT_ARGS...]` holding the locks `build` and `ingest` of "
-        "CINELAKE_HOME: a second build or a `cinelake ingest` started meanwhile waits up to "
-        "CINELAKE_LOCK_WAIT_S seconds, then exits 75 with one line naming this one; a build "
-        "that finds either taken does the same. Exit status: dbt's.",
-        # Every argument is dbt's (`cinelake build --select x`, `--help` too): none is ours.
-        prefix_chars="+",
-        add_help=False,
+        help="dbt source freshness + dbt build, one at a time and never during a landing; "
+        "--daily: the daily run's build (what changed since the last one)",
+        description="Run `dbt source freshness`, then `dbt build [DBT_ARGS...]`, holding the "
+        "locks `build` and `ingest` of CINELAKE_HOME (a second build or a `cinelake ingest` "
+        "started meanwhile waits up to CINELAKE_LOCK_WAIT_S seconds, then exits 75 naming "
+        "this one). A successful build's manifest, freshness and start time are kept in "
+        "<home>/dbt-state. With --daily, and such a state kept: selectors.yml's `daily` "
+        "against it, row tests of the big incremental models on the rows landed since it "
+        "started. Arguments it does not know go to dbt build. Exit status: dbt's.",
     )
-    build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="dbt build's arguments")
+    build.add_argument(
+        "--daily", action="store_true", help="the daily selection against the kept state"
+    )
+    build.add_argument(
+        "--since",
+        default=None,
+        metavar="'YYYY-MM-DD HH:MM:SS'",
+        help="with --daily: row tests on the rows loaded since this UTC time instead of the "
+        "kept build's start",
+    )
+    build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="[--] dbt build's arguments")
     build.set_defaults(func=cmd_build)
     sources_yml = commands.add_parser(
         "sources-yml",
@@ -492,7 +503,11 @@ def _private_home(settings: Settings) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and getattr(args, "func", None) is cmd_build:
+        args.dbt_args = [*unknown, *args.dbt_args]  # `cinelake build --select x`: dbt's
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command is None:
         parser.print_help()
         return 0

@@ -130,6 +130,12 @@ class Settings(BaseSettings):
         "same home to finish before refusing (exit 75); 0: refuse at once",
         **_env("CINELAKE_LOCK_WAIT_S", section="state"),
     )
+    full_build: bool = Field(
+        False,
+        description="`1`: `cinelake build --daily` (the daily run's build) builds and checks "
+        "everything, as a first run does, instead of what changed since the last build",
+        **_env("CINELAKE_FULL_BUILD", section="dbt"),
+    )
     # -- services ----------------------------------------------------------------------------
     # Address our own servers (TMDB stand-in, docs) listen on: loopback, except inside a
     # container, where the compose network reaches them (docker-compose.yml sets 0.0.0.0).

@@ -12,8 +12,7 @@ cd "$ROOT"
 # (cinelake/runlock.py), which lasts as long as it does and dies with it. Another run holding
 # it: wait up to CINELAKE_LOCK_WAIT_S, then exit 75 with one line naming that run. Its own
 # `cinelake ingest` takes the lock `ingest`, another name, so it does not wait on this one;
-# its build is `cinelake build` (dbt build holding `build` and `ingest`: no second build and
-# no landing while it reads bronze), taken after the ingestion has let go of `ingest`.
+# its build (`cinelake build --daily`) takes `build` and `ingest` after ingestion let go.
 if [ "${CINELAKE_DAILY_RUN_LOCK:-}" != held ]; then
     CINELAKE_DAILY_RUN_LOCK=held exec cinelake lock daily-run -- bash "$ROOT/scripts/pipeline.sh" "$@"
 fi
@@ -29,41 +28,19 @@ fi
 ingest_status=0
 cinelake ingest all || ingest_status=$?
 [ "$ingest_status" -eq 2 ] && exit 2  # a wrong setting: nothing ran, nothing to build
-# The daily run: once a build has succeeded, its manifest, its source freshness and its start
-# time are the state that the next run compares with. The next run builds selectors.yml's
-# `daily` (what landed fresher rows or changed code, and everything downstream) instead of
-# everything, and the row tests of the big incremental models check only the rows landed
-# since that build started (the var data_tests_loaded_since). CINELAKE_FULL_BUILD=1 builds
-# and checks everything; so does a run with no state (the first one).
-target="${DBT_TARGET_PATH:-$ROOT/target}"
-state="${CINELAKE_HOME:-$ROOT/.cinelake}/dbt-state"
-daily=0
-dbt_vars=()
-if [ "${CINELAKE_FULL_BUILD:-0}" != 1 ] && [ -f "$state/manifest.json" ] \
-    && [ -f "$state/sources.json" ] && [ -f "$state/build_started_at" ]; then
-    daily=1
-    dbt_vars=(--vars "{data_tests_loaded_since: '$(cat "$state/build_started_at")'}")
-fi
-# Every dbt command of the run gets the same --vars: dbt re-parses the whole project when a
-# command's vars differ from the previous command's (tens of seconds, twice a day).
-dbt source freshness "${dbt_vars[@]}"
-started_at="$(date -u '+%Y-%m-%d %H:%M:%S')"
+# The build: `cinelake build --daily` (cinelake/build.py) runs dbt source freshness and, once
+# a build has succeeded and left its state in $CINELAKE_HOME/dbt-state, selectors.yml's
+# `daily` against that state (what landed fresher rows or changed code, and everything
+# downstream), the row tests of the big incremental models on the rows landed since; else
+# (the first run, or CINELAKE_FULL_BUILD=1) everything. It holds the locks `build` and
+# `ingest`: no second build and no landing while it reads bronze.
 build_status=0
-if [ "$daily" -eq 1 ]; then
-    cinelake build --selector daily --state "$state" "${dbt_vars[@]}" || build_status=$?
-else
-    cinelake build || build_status=$?
-fi
-if [ "$build_status" -eq 0 ]; then
-    mkdir -p "$state"
-    cp "$target/manifest.json" "$target/sources.json" "$state/"
-    echo "$started_at" > "$state/build_started_at"
-fi
+cinelake build --daily || build_status=$?
 # The run history, of a failed build too: the run results with the row count of every table
 # built, and the Spark cost of every node (ops.dbt_node_runs, ops.dbt_node_costs).
 cinelake ops record
 [ "$build_status" -ne 0 ] && exit "$build_status"
-dbt docs generate "${dbt_vars[@]}"
+dbt docs generate
 cinelake ops docs  # row counts into the catalog; the overview's star schema and pipeline health
 # The data-health gate: a source table that set aside (rejected + quarantined) more than
 # CINELAKE_REJECT_RATE_MAX of the day's rows fails the job and alerts, after the build.

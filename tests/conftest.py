@@ -10,7 +10,6 @@ import contextlib
 import json
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -163,32 +162,14 @@ def minutes_per_customer(stack: Stack) -> tuple[dict[int, int], dict[int, int]]:
     return {k: int(v) for k, v in from_shop}, dict(from_gold)
 
 
-def _copy_daily_state(stack: Stack) -> None:
-    target, state = Path(stack.env["DBT_TARGET_PATH"]), stack.home / "dbt-state"
-    state.mkdir(exist_ok=True)
-    for name in ("manifest.json", "sources.json"):
-        shutil.copy2(target / name, state / name)
-
-
-def keep_daily_state(stack: Stack) -> None:
-    """After a successful build, with nothing landed since: `dbt source freshness`, then the
-    build's manifest and that sources.json kept in $CINELAKE_HOME/dbt-state, the state that
-    scripts/pipeline.sh keeps for the next daily run."""
-    stack.run(str(BIN_DIR / "dbt"), "source", "freshness", check=False)
-    _copy_daily_state(stack)
-
-
 def daily_run(stack: Stack, since: str) -> subprocess.CompletedProcess[str]:
-    """The daily run of scripts/pipeline.sh after an ingestion: source freshness, then
-    selectors.yml's daily against the kept state, its row tests on the rows loaded since
-    `since`; it must pass and skip nothing. The state is then kept again, as pipeline.sh does."""
-    stack.run(str(BIN_DIR / "dbt"), "source", "freshness", check=False)
-    build = stack.run(str(BIN_DIR / "dbt"), "build", "--selector", "daily",
-                      "--state", str(stack.home / "dbt-state"),
-                      "--vars", f"{{data_tests_loaded_since: '{since}'}}", check=False)  # fmt: skip
+    """The daily run's build (`cinelake build --daily`, as scripts/pipeline.sh runs it) after
+    an ingestion: source freshness, then selectors.yml's daily against the state the last
+    `cinelake build` kept, its row tests on the rows loaded since `since`; it must pass and
+    skip nothing. The command keeps the state again."""
+    build = stack.cinelake("build", "--daily", "--since", since, check=False)
     assert build.returncode == 0, build.stdout[-6000:]
     assert "ERROR=0" in build.stdout and "SKIP=0" in build.stdout, build.stdout[-3000:]
-    _copy_daily_state(stack)
     return build
 
 

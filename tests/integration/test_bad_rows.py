@@ -15,11 +15,9 @@ import pyarrow as pa
 import pymysql
 import pytest
 from conftest import (
-    BIN_DIR,
     PROJECT_ROOT,
     Stack,
     daily_run,
-    keep_daily_state,
     running_stack,
     webhook,
 )
@@ -69,8 +67,9 @@ def owner_execute(stack: Stack, *statements: tuple[str, tuple]) -> None:
 
 
 def build(stack: Stack):
-    """`dbt build` must exit 0 and skip nothing, whatever the source rows are."""
-    result = stack.run(str(BIN_DIR / "dbt"), "build", check=False)
+    """`cinelake build` (dbt build; it keeps the state the daily run compares with) must exit
+    0 and skip nothing, whatever the source rows are."""
+    result = stack.cinelake("build", check=False)
     assert result.returncode == 0, result.stdout[-6000:]
     assert "ERROR=0" in result.stdout and "SKIP=0" in result.stdout, result.stdout[-3000:]
     return result
@@ -132,7 +131,6 @@ def first_build(stack):
     )  # fmt: skip
     on_day(stack, AS_OF).cinelake("ingest", "shop")
     result = build(stack)
-    keep_daily_state(stack)
     return {"build": result, "customer_id": customer_id, "city": city,
             "nulled_at": nulled_at, "old_updated_at": updated_at}  # fmt: skip
 

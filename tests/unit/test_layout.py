@@ -25,6 +25,7 @@ FLOORS = {
     "cinelake.quality": 4,
     "cinelake.ops": 4,
     "cinelake.maintenance": 4,
+    "cinelake.build": 4,
     "cinelake.cli": 5,
 }
 

@@ -115,47 +115,6 @@ def test_cinelake_lock_refuses_with_one_line_and_exit_75(tmp_path):
     assert result.stderr.count("\n") == 1 and f"pid {holder.pid}" in result.stderr
 
 
-def fake_dbt(tmp_path: Path) -> Path:
-    """A `dbt` that says what it was given and whether the locks are taken while it runs."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    probe = f"{sys.executable} -m cinelake.cli lock {{}} -- true 2>/dev/null; echo {{}} $?"
-    (bin_dir / "dbt").write_text(
-        "#!/bin/sh\n"
-        'echo "dbt $*"\n'
-        + probe.format("build", "build") + "\n"
-        + probe.format("ingest", "ingest") + "\n"
-        "exit 3\n"
-    )  # fmt: skip
-    (bin_dir / "dbt").chmod(0o755)
-    return bin_dir
-
-
-def test_cinelake_build_is_dbt_build_holding_build_and_ingest(tmp_path, monkeypatch):
-    monkeypatch.setenv("PATH", f"{fake_dbt(tmp_path)}{os.pathsep}{os.environ['PATH']}")
-    result = cli(tmp_path, "build", "--selector", "daily", "--vars", "{a: 1}")
-    assert result.returncode == 3, result.stderr  # dbt's own status
-    lines = result.stdout.splitlines()
-    assert lines[0] == "dbt build --selector daily --vars {a: 1}"  # every argument is dbt's
-    # while dbt ran, a second build and an ingestion were refused
-    assert lines[1:] == [f"build {EXIT_LOCKED}", f"ingest {EXIT_LOCKED}"]
-    assert cli(tmp_path, "lock", "ingest", "--", "true").returncode == 0  # and then freed
-
-
-@pytest.mark.parametrize("taken", ["build", "ingest"])
-def test_a_build_refuses_while_a_build_or_a_landing_runs(tmp_path, monkeypatch, taken):
-    monkeypatch.setenv("PATH", f"{fake_dbt(tmp_path)}{os.pathsep}{os.environ['PATH']}")
-    holder = hold(tmp_path / "run", taken)
-    try:
-        result = cli(tmp_path, "build")
-    finally:
-        holder.kill()
-        holder.wait()
-    assert result.returncode == EXIT_LOCKED and result.stdout == ""  # dbt never started
-    assert result.stderr.startswith(f"cinelake: error: another run holds the {taken} lock")
-    assert cli(tmp_path, "lock", "build", "--", "true").returncode == 0  # nothing left held
-
-
 def test_a_second_daily_run_refuses_before_doing_anything(tmp_path):
     """scripts/pipeline.sh runs under `daily-run`: with it taken, it stops at its first line."""
     holder = hold(tmp_path / "run", "daily-run")

@@ -1,0 +1,114 @@
+"""`cinelake build`: the warehouse's dbt build, one at a time, and the daily run's build.
+
+`cinelake build [DBT_ARGS]` is `dbt source freshness`, then `dbt build [DBT_ARGS]`, holding the
+locks `build` and `ingest` (cinelake/runlock.py): a second build fails neither halfway, and no
+landing commits while the build reads bronze. After a successful build its manifest, the
+freshness it ran after and its start time are kept in <home>/dbt-state: the state the next
+daily run compares with.
+
+`cinelake build --daily` is the scheduled run's build (scripts/pipeline.sh): with a kept
+state, selectors.yml's `daily` (what landed fresher rows or changed code, and everything
+downstream) against it, and the row tests of the big incremental models on the rows landed
+since the kept build started (`since`, handed to dbt as CINELAKE_DATA_TESTS_SINCE, which the
+models' YAML reads with env_var: unlike --vars, a new value re-parses only the two files that
+read it, not the whole project, for this build and the `dbt docs generate` after it).
+Without a kept state, or with CINELAKE_FULL_BUILD=1, it builds everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import subprocess
+from collections.abc import Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from cinelake import runlock
+from cinelake.config import PROJECT_ROOT, Settings, process_environment
+
+log = logging.getLogger(__name__)
+
+STATE_FILES = ("manifest.json", "sources.json")
+STARTED_FILE = "build_started_at"
+SINCE_ENV = "CINELAKE_DATA_TESTS_SINCE"  # set for dbt only; read by the models' YAML
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The dbt commands of one build and what they are told."""
+
+    freshness: list[str]
+    build: list[str]
+    since: str | None  # the row tests' lower bound (None: every row)
+    daily: bool  # the daily selection against the kept state
+
+
+def state_dir(settings: Settings) -> Path:
+    return settings.home / "dbt-state"
+
+
+def kept_since(settings: Settings) -> str | None:
+    """When the last kept build started, if a whole state is kept (None: no state)."""
+    state = state_dir(settings)
+    if all((state / name).is_file() for name in (*STATE_FILES, STARTED_FILE)):
+        return (state / STARTED_FILE).read_text().strip() or None
+    return None
+
+
+def plan(
+    settings: Settings, daily: bool, since: str | None = None, dbt_args: Sequence[str] = ()
+) -> Plan:
+    """The commands of a build: the daily selection when asked and a state is kept (and no
+    full build is forced), else everything; `since` overrides the kept start time."""
+    kept = kept_since(settings)
+    selective = daily and kept is not None and not settings.full_build
+    selection = ["--selector", "daily", "--state", str(state_dir(settings))] if selective else []
+    return Plan(
+        freshness=["dbt", "source", "freshness"],
+        build=["dbt", "build", *selection, *dbt_args],
+        since=(since or kept) if selective else None,
+        daily=selective,
+    )
+
+
+def run(
+    settings: Settings, daily: bool, since: str | None = None, dbt_args: Sequence[str] = ()
+) -> int:
+    """Run a build under its locks; keep the state after a successful one. dbt's status."""
+    with ExitStack() as locks:
+        for name in (runlock.BUILD, runlock.INGEST):
+            locks.enter_context(runlock.held(settings.run_dir, name, settings.lock_wait_s))
+        chosen = plan(settings, daily, since, dbt_args)
+        if daily and not chosen.daily:
+            log.info("build: everything (%s)", "CINELAKE_FULL_BUILD=1" if settings.full_build
+                     else f"no kept state in {state_dir(settings)}: the first run")  # fmt: skip
+        env = dbt_environment(chosen.since)
+        # A stale source (dbt says which) fails the run, after a build of what is there.
+        freshness = subprocess.run(chosen.freshness, cwd=PROJECT_ROOT, env=env, check=False)
+        if freshness.returncode not in (0, 1):  # 1: past error_after; else dbt itself failed
+            return freshness.returncode
+        started_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+        status = subprocess.run(chosen.build, cwd=PROJECT_ROOT, env=env, check=False).returncode
+        if status == 0:
+            keep_state(settings, started_at)
+        return status or freshness.returncode
+
+
+def dbt_environment(since: str | None) -> dict[str, str]:
+    """dbt's environment: ours, with the row tests' lower bound set or cleared."""
+    env = {k: v for k, v in process_environment().items() if k != SINCE_ENV}
+    if since:
+        env[SINCE_ENV] = since
+    return env
+
+
+def keep_state(settings: Settings, started_at: str) -> None:
+    """The build's manifest and freshness, and its start time: the next daily run's state."""
+    state = state_dir(settings)
+    state.mkdir(parents=True, exist_ok=True)
+    for name in STATE_FILES:
+        shutil.copy2(settings.dbt_target_path / name, state / name)
+    (state / STARTED_FILE).write_text(started_at + "\n")

@@ -1,0 +1,116 @@
+"""`cinelake build` (cinelake/build.py) with a stand-in `dbt`: freshness then build under the
+locks `build` and `ingest`; the state kept after a success only; `--daily` selects against a
+kept state, hands dbt the row tests' lower bound, and builds everything without one."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cinelake import build
+from cinelake.config import Settings
+from cinelake.errors import EXIT_LOCKED
+
+ROOT = Path(__file__).resolve().parents[2]
+HOLD = (
+    "import sys, time; from pathlib import Path; from cinelake import runlock; "
+    "runlock.acquire(Path(sys.argv[1]), sys.argv[2], 0, 'cinelake ingest all'); "
+    "print('held', flush=True); time.sleep(60)"
+)
+
+
+def fake_dbt(tmp_path: Path, build_status: int = 0) -> Path:
+    """A `dbt` that logs its arguments, CINELAKE_DATA_TESTS_SINCE and whether the locks are
+    taken while it runs, writes the artifacts a build leaves, and exits `build_status` for a
+    build (0 for the freshness check)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    probe = f"{sys.executable} -m cinelake.cli lock {{0}} -- true 2>/dev/null; echo {{0}} $?"
+    target = tmp_path / "target"
+    (bin_dir / "dbt").write_text(
+        "#!/bin/sh\n"
+        'echo "dbt $* since=${CINELAKE_DATA_TESTS_SINCE:-none}"\n'
+        + probe.format("build") + "\n" + probe.format("ingest") + "\n"
+        f"mkdir -p {target}\n"
+        f'[ "$1" = source ] && echo "{{}}" > {target}/sources.json && exit 0\n'
+        f'echo "{{}}" > {target}/manifest.json\n'
+        f"exit {build_status}\n"
+    )  # fmt: skip
+    (bin_dir / "dbt").chmod(0o755)
+    return bin_dir
+
+
+def cli(tmp_path: Path, *args: str, build_status: int = 0) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CINELAKE_", "DBT_"))}
+    env.update(CINELAKE_HOME=str(tmp_path / "home"), PYTHONPATH=str(ROOT),
+               DBT_TARGET_PATH=str(tmp_path / "target"),
+               PATH=f"{fake_dbt(tmp_path, build_status)}{os.pathsep}{env['PATH']}")  # fmt: skip
+    return subprocess.run([sys.executable, "-m", "cinelake.cli", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+
+
+def test_a_build_is_freshness_then_dbt_build_holding_both_locks_and_keeps_its_state(tmp_path):
+    result = cli(tmp_path, "build", "--select", "stg_x", "--vars", "{a: 1}")
+    assert result.returncode == 0, result.stderr
+    refused = [f"build {EXIT_LOCKED}", f"ingest {EXIT_LOCKED}"]  # while dbt ran, both held
+    assert result.stdout.splitlines() == [
+        "dbt source freshness since=none", *refused,
+        "dbt build --select stg_x --vars {a: 1} since=none", *refused,  # unknown args: dbt's
+    ]  # fmt: skip
+    state = tmp_path / "home" / "dbt-state"
+    assert sorted(p.name for p in state.iterdir()) == [
+        "build_started_at", "manifest.json", "sources.json"
+    ]  # fmt: skip
+
+
+def test_a_failed_build_keeps_no_state_and_returns_dbts_status(tmp_path):
+    result = cli(tmp_path, "build", build_status=3)
+    assert result.returncode == 3
+    assert not (tmp_path / "home" / "dbt-state").exists()
+
+
+def test_the_daily_build_selects_against_the_kept_state_with_its_start_as_the_bound(tmp_path):
+    state = tmp_path / "home" / "dbt-state"
+    state.mkdir(parents=True)
+    for name in ("manifest.json", "sources.json"):
+        (state / name).write_text("{}")
+    (state / "build_started_at").write_text("2026-03-01 03:15:00\n")
+    result = cli(tmp_path, "build", "--daily")
+    assert result.returncode == 0, result.stderr
+    builds = [line for line in result.stdout.splitlines() if line.startswith("dbt build")]
+    assert builds == [f"dbt build --selector daily --state {state} since=2026-03-01 03:15:00"]
+    assert (state / "build_started_at").read_text() != "2026-03-01 03:15:00\n"  # kept anew
+
+
+def test_the_daily_build_without_a_state_or_forced_full_builds_everything(tmp_path):
+    settings = Settings(CINELAKE_HOME=tmp_path)
+    chosen = build.plan(settings, daily=True)
+    assert (chosen.build, chosen.since, chosen.daily) == (["dbt", "build"], None, False)
+    state = build.state_dir(settings)
+    state.mkdir()
+    for name in (*build.STATE_FILES, build.STARTED_FILE):
+        (state / name).write_text("2026-03-01 03:15:00")
+    assert build.plan(settings, daily=True, since="2026-03-02 00:00:00").since == (
+        "2026-03-02 00:00:00"
+    )
+    forced = build.plan(Settings(CINELAKE_HOME=tmp_path, CINELAKE_FULL_BUILD=True), daily=True)
+    assert (forced.build, forced.since) == (["dbt", "build"], None)
+
+
+@pytest.mark.parametrize("taken", ["build", "ingest"])
+def test_a_build_refuses_while_a_build_or_a_landing_runs(tmp_path, taken):
+    run_dir = tmp_path / "home" / "run"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(run_dir), taken], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        result = cli(tmp_path, "build")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == EXIT_LOCKED and result.stdout == ""  # dbt never started
+    assert result.stderr.startswith(f"cinelake: error: another run holds the {taken} lock")
