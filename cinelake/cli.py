@@ -298,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.epilog = (
-        "Settings come from environment variables (README: Settings). Exit status: 0 ok, "
+        "Settings come from environment variables (docs/configuration.md). Exit status: 0 ok, "
         "1 failure, 2 wrong command line or setting, 3 `status` with a service down, 75 "
         "another run holds the lock (CINELAKE_LOCK_WAIT_S)."
     )

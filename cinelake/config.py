@@ -4,20 +4,20 @@ One settings system, and it is this module: the rest of the code gets a `Setting
 reads the environment, `dlt.config` or `dlt.secrets` itself (tests/unit/test_layout.py checks
 it). Chosen over dlt's providers as the secrets layer because most settings are not dlt's
 (Spark, MariaDB, dbt's profile, the stack's ports): one typed model checks them all at start,
-gives one error per bad value, generates the README's table and lists every secret for
+gives one error per bad value, generates the settings tables and lists every secret for
 redaction. Database URLs keep dlt's documented names: `database_url()` reads
 SOURCES__<NAME>__CREDENTIALS and, so that the git-ignored `.dlt/secrets.toml` keeps working,
 consults dlt's secrets providers; it is the one place that does. (Handing configuration *to*
 dlt, `dlt.config.values(...)` around a pipeline step, is not reading settings.)
 
 Every value has a development default so that `cinelake up` works on a fresh clone, and every
-value can be overridden by the environment variable named in its field (the README's settings
-table is generated from this module, and a test keeps the two equal). Secrets are never written
-in code: the defaults below are development passwords for services bound to 127.0.0.1 only,
-production users set their own; fields marked `secret` are never printed and are redacted from
-every error text, log line, report and alert (see `cinelake.ingest.redaction`). Reading a
-setting never writes anything: the secrets made on first use are made by the `ensure_*`
-methods, called by the steps that need them.
+value can be overridden by the environment variable named in its field (the settings tables of
+docs/configuration.md are generated from this module, and a test keeps the two equal). Secrets
+are never written in code: the defaults below are development passwords for services bound to
+127.0.0.1 only, production users set their own; fields marked `secret` are never printed and
+are redacted from every error text, log line, report and alert (see `cinelake.ingest.redaction`).
+Reading a setting never writes anything: the secrets made on first use are made by the
+`ensure_*` methods, called by the steps that need them.
 
 A bad value is one `SettingsError` that names the variable, the value and what is accepted.
 """
@@ -68,7 +68,7 @@ class SettingsError(UsageError):
 def _env(
     name: str, *, section: str, secret: bool = False, reader: str = "cinelake", accepts: str = ""
 ) -> Any:
-    """Field metadata: the variable's name, whether it is secret, its README section, who reads
+    """Field metadata: the variable's name, whether it is secret, its docs section, who reads
     it (cinelake itself or dbt's profile) and, for patterns, what is accepted in words."""
     extra = {"env": name, "secret": secret, "section": section, "reader": reader}
     return {
@@ -773,7 +773,7 @@ SECTIONS = {
 
 
 def _kind(info: Any) -> str:
-    """The accepted values of a field, in words, for the README's table."""
+    """The accepted values of a field, in words, for the settings tables."""
     low = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
     high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
     annotation = str(info.annotation)
@@ -795,7 +795,8 @@ def _kind(info: Any) -> str:
 
 
 def settings_markdown() -> str:
-    """The README's settings table, generated from the fields (`python -m cinelake.config`)."""
+    """The settings tables of docs/configuration.md, generated from the fields
+    (`python -m cinelake.config`)."""
     rows: dict[str, list[str]] = {section: [] for section in SECTIONS}
     for info in Settings.model_fields.values():
         extra = info.json_schema_extra or {}

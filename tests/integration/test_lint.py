@@ -12,7 +12,7 @@ from conftest import BIN_DIR, PROJECT_ROOT
 
 
 def test_pre_commit_hooks_pass(tmp_path):
-    """`pre-commit run --all-files`, as the README and CI's pre-commit job run it, on a git
+    """`pre-commit run --all-files`, as docs/development.md and CI's pre-commit job run it, on a git
     repository of its own holding the working tree's files (tracked, and new ones not ignored):
     pre-commit lints what git lists, and the developer's index and tree stay untouched. The
     hooks are `language: system` (this virtualenv's tools), so nothing is downloaded."""

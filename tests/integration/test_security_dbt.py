@@ -193,7 +193,7 @@ def test_the_salt_expression_itself_refuses_to_hash_without_a_salt(salted, build
 
 
 def test_dbt_show_with_its_own_limit_or_dbts(salted, build):
-    """The two `dbt show` forms of the README work as written against gold."""
+    """The two `dbt show` forms of docs/modelling.md work as written against gold."""
     ours = salted.dbt(
         "show", "--inline", "select title_key, primary_title from gold.dim_title", "--limit", "3"
     )

@@ -62,8 +62,8 @@ def test_models_are_delta_tables_in_the_layer_schema(stack, built):
 
 
 def test_the_readmes_time_travel_versions_are_there_after_one_build(stack, built):
-    """README, "Time travel": a build commits two Delta versions, the rows, then the column
-    comments (Spark 4.0 takes no column list in create or replace table ... as select)."""
+    """docs/operations.md, "Time travel": a build commits two Delta versions, the rows, then the
+    column comments (Spark 4.0 takes no column list in create or replace table ... as select)."""
     history = {row[0]: row[4] for row in stack.thrift_rows("describe history gold.dim_plan")}
     assert history[0] == "CREATE OR REPLACE TABLE AS SELECT"
     assert history[1] == "CHANGE COLUMNS"

@@ -1,5 +1,5 @@
 """Settings come from the environment, with development defaults; every bad value is one
-clear error naming the variable, never a traceback; the README lists every variable."""
+clear error naming the variable, never a traceback; docs/configuration.md lists every variable."""
 
 from __future__ import annotations
 
@@ -259,10 +259,10 @@ def test_secrets_toml_is_read_when_present_and_the_variable_wins(tmp_path):
     assert "pw-of-tabled" not in refusal
 
 
-def test_the_readme_lists_every_setting_as_generated():
-    readme = (PROJECT_ROOT / "README.md").read_text()
-    assert settings_markdown() in readme, (
-        "README settings table is stale: python -m cinelake.config"
+def test_the_configuration_page_lists_every_setting_as_generated():
+    page = (PROJECT_ROOT / "docs" / "configuration.md").read_text()
+    assert settings_markdown() in page, (
+        "docs/configuration.md's settings tables are stale: python -m cinelake.config"
     )
 
 

@@ -18,7 +18,7 @@ is off): the rows of the window are appended again on every run, and silver keep
 previous cursor, which also includes the late rows landing for the first time). With lag 0
 dlt's boundary de-duplication applies: a re-run with no changes extracts nothing.
 
-Types: see helpers.landing and the README's type table. Rows arrive as Arrow tables
+Types: see helpers.landing and the type table of docs/ingestion.md. Rows arrive as Arrow tables
 (ConnectorX backend); columns are reflected on every run, so a column added in the database
 appears in bronze from then on. dlt names tables and columns snake_case in bronze
 (`Order Items` -> `order_items`).
