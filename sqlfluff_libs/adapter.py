@@ -5,7 +5,7 @@ sqlfluff's dbt builtins (`apply_dbt_builtins`) emulate ref, source, this and is_
 but not `adapter`, and a macro that asks the adapter about a relation stopped the templater
 ("'adapter' is undefined"). Here the answers are those of a relation that does not exist yet,
 as on a first build: macros/silver/keys_landed_since_last_run.sql then renders its `true`
-branch. dbt (and the dbt templater of tests/integration/test_lint.py) uses the real adapter.
+branch. dbt itself uses the real adapter.
 """
 
 from __future__ import annotations

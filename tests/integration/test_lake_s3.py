@@ -144,7 +144,7 @@ def test_spark_reads_and_writes_the_s3_lake_over_s3a(s3_stack, s3_endpoint, tmp_
     s3_stack.cinelake(
         "sql",
         f"create or replace table default.s3a_proof using delta location '{lake}/proof' "
-        "as select year, count(*) as titles from bronze.csv__movies group by year",
+        "as select _load_year, count(*) as titles from bronze.csv__movies group by _load_year",
     )
     fs = s3fs.S3FileSystem(key="test", secret="test", client_kwargs={"endpoint_url": s3_endpoint})
     assert fs.ls(f"{BUCKET}/spark-lake/proof/_delta_log/")
