@@ -162,21 +162,29 @@ return rows.map(r => r.chars.sort((a, b) => a[1] - b[1]).map(c => c[2]).join('')
 """
 
 
-def test_every_model_page_shows_every_line_of_its_code(manifest, docs_url, browser):
-    models = sorted(
-        (n for n in manifest["nodes"].values() if n["resource_type"] == "model"),
-        key=lambda n: n["unique_id"],
-    )
+def code_lines(node: dict) -> list[str]:
+    """The non-blank lines of a model's file, without white space."""
+    path = PROJECT_ROOT / node["original_file_path"]
+    lines = ["".join(line.split()) for line in path.read_text().splitlines()]
+    return [line for line in lines if line]
+
+
+LONGEST_MODELS = 12
+
+
+def test_the_longest_model_pages_show_every_line_of_their_code(manifest, docs_url, browser):
+    """A page cut its code block short on long models; the longest are where it shows. (Every
+    model's page was checked until 2026-12-05: 61 full page loads, 3.5 minutes of CI.)"""
+    models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
     assert len(models) > 40
+    models = sorted(models, key=lambda n: (-len(code_lines(n)), n["unique_id"]))[:LONGEST_MODELS]
     cut = {}
     for node in models:
         browser.get(f"{docs_url}#!/model/{node['unique_id']}")
         wait_for(browser, "return document.querySelector('code-block') && "
                  f"document.body.innerText.includes({json.dumps(node['name'])});")  # fmt: skip
         shown = wait_for(browser, SHOWN_ROWS)
-        path = PROJECT_ROOT / node["original_file_path"]
-        lines = ["".join(line.split()) for line in path.read_text().splitlines()]
-        lines = [line for line in lines if line]
+        lines = code_lines(node)
         if shown != lines:
             wrong = [line for line in lines if line not in shown]
             cut[node["name"]] = f"{len(lines)} lines, {len(shown)} rows shown; not {wrong[:3]}"
