@@ -62,9 +62,10 @@ alter table PARTITION_KEYS modify PKEY_COMMENT varchar(4000) {_UNICODE};
 alter table DBS modify `DESC` varchar(4000) {_UNICODE};
 """
 # MariaDB's Connector/J names itself "MariaDB"; DataNucleus and Hive's direct SQL know MySQL.
-# No connectTimeout/socketTimeout here: with them every build ran about 15 % slower (an SF 0.05
-# `dbt run` on a fresh server, 173 s against 200 s, docs/benchmarks.md), and a dead MariaDB on
-# loopback refuses the connection at once; the retry settings below make that fail fast.
+# No connectTimeout/socketTimeout here: with them a cold SF 0.05 `dbt run` took 199-210 s,
+# without 166-173 s (docs/benchmarks.md; runs spread widely). A dead MariaDB on loopback refuses
+# the connection at once, and the retry settings below make that fail fast; a frozen one
+# (SIGSTOP) now makes a statement wait (cinelake sql and status keep their own timeouts).
 JDBC_OPTIONS = "useMysqlMetadata=true"
 HIVE_SITE = "hive-site.xml"
 

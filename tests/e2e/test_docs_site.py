@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -169,15 +170,27 @@ def code_lines(node: dict) -> list[str]:
     return [line for line in lines if line]
 
 
-LONGEST_MODELS = 12
+def quote_in_a_comment(node: dict) -> bool:
+    """A quote inside a Jinja or SQL comment: what made Prism draw a page wrongly (above)."""
+    text = (PROJECT_ROOT / node["original_file_path"]).read_text()
+    comments = re.findall(r"\{#.*?#\}", text, re.S) + re.findall(r"--[^\n]*", text)
+    return any("'" in comment or '"' in comment for comment in comments)
 
 
-def test_the_longest_model_pages_show_every_line_of_their_code(manifest, docs_url, browser):
-    """A page cut its code block short on long models; the longest are where it shows. (Every
-    model's page was checked until 2026-12-05: 61 full page loads, 3.5 minutes of CI.)"""
+LONGEST_MODELS = 10
+
+
+def test_model_pages_show_every_line_of_their_code(manifest, docs_url, browser):
+    """Every model with a quote in a comment (the known cause), and the 10 longest as a sample of
+    the rest: each page is a full load, and all 61 took 3.5 minutes of CI. A new cause that only
+    a short model without such a quote shows would be missed."""
     models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
     assert len(models) > 40
-    models = sorted(models, key=lambda n: (-len(code_lines(n)), n["unique_id"]))[:LONGEST_MODELS]
+    by_length = sorted(models, key=lambda n: (-len(code_lines(n)), n["unique_id"]))
+    risky = [n for n in models if quote_in_a_comment(n)]
+    assert risky  # int_title_keys and int_title_credits_unioned have such comments today
+    chosen = {n["unique_id"]: n for n in [*risky, *by_length[:LONGEST_MODELS]]}
+    models = sorted(chosen.values(), key=lambda n: n["unique_id"])
     cut = {}
     for node in models:
         browser.get(f"{docs_url}#!/model/{node['unique_id']}")
