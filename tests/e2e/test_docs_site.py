@@ -16,9 +16,10 @@ from urllib.parse import quote
 from urllib.request import urlopen
 
 import pytest
-from conftest import BIN_DIR, PROJECT_ROOT, free_port
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+
+from tests.helpers.stack import BIN_DIR, PROJECT_ROOT, free_port
 
 pytestmark = pytest.mark.integration
 

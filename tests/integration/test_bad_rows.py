@@ -14,16 +14,16 @@ import json
 import pyarrow as pa
 import pymysql
 import pytest
-from conftest import (
+from deltalake import DeltaTable, write_deltalake
+
+from cinelake import lake
+from tests.helpers.stack import (
     PROJECT_ROOT,
     Stack,
     daily_run,
     running_stack,
     webhook,
 )
-from deltalake import DeltaTable, write_deltalake
-
-from cinelake import lake
 
 pytestmark = pytest.mark.integration
 

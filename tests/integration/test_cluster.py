@@ -11,7 +11,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import Stack, minutes_per_customer, stack_env
+
+from tests.helpers.stack import Stack, minutes_per_customer, stack_env
 
 pytestmark = pytest.mark.integration
 

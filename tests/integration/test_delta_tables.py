@@ -14,8 +14,9 @@ import subprocess
 import threading
 
 import pytest
-from conftest import BIN_DIR, PROJECT_ROOT, Stack, running_stack
 from pyhive import hive
+
+from tests.helpers.stack import BIN_DIR, PROJECT_ROOT, Stack, running_stack
 
 pytestmark = pytest.mark.integration
 

@@ -19,12 +19,12 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pymysql
 import pytest
-from conftest import BIN_DIR, PROJECT_ROOT, Stack, free_port, webhook
 from deltalake import DeltaTable
 
 from cinelake import lake
 from cinelake.config import SHOP_TABLES
 from cinelake.lake import delta_table
+from tests.helpers.stack import BIN_DIR, PROJECT_ROOT, Stack, free_port, webhook
 
 pytestmark = pytest.mark.integration
 

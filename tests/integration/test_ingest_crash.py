@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import BIN_DIR, Stack, running_stack
 
 from cinelake.config import SHOP_TABLES
 from cinelake.lake import delta_table
+from tests.helpers.stack import BIN_DIR, Stack, running_stack
 
 pytestmark = pytest.mark.integration
 

@@ -11,12 +11,12 @@ import time
 import boto3
 import pytest
 import s3fs
-from conftest import BIN_DIR, Stack, free_port, running_stack, stack_env
 from deltalake import DeltaTable
 
 from cinelake import lake
 from cinelake.demo import csv_writer
 from cinelake.demo.catalog import generate_titles
+from tests.helpers.stack import BIN_DIR, Stack, free_port, running_stack, stack_env
 
 pytestmark = pytest.mark.integration
 BUCKET = "cinelake-test"

@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BIN_DIR, PROJECT_ROOT, Stack, stack_env
+
+from tests.helpers.stack import BIN_DIR, PROJECT_ROOT, Stack, stack_env
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 
-from conftest import BIN_DIR, PROJECT_ROOT
+from tests.helpers.stack import BIN_DIR, PROJECT_ROOT
 
 
 def test_pre_commit_hooks_pass(tmp_path):

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pymysql
 import pytest
-from conftest import Stack, running_stack
 
 from cinelake.stack import metastore, spark_jars
+from tests.helpers.stack import Stack, running_stack
 
 pytestmark = pytest.mark.integration
 

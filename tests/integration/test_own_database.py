@@ -24,10 +24,10 @@ import pyarrow.dataset as ds
 import pymysql
 import pytest
 import yaml
-from conftest import PROJECT_ROOT, Stack
 from deltalake import DeltaTable
 
 from cinelake import lake
+from tests.helpers.stack import PROJECT_ROOT, Stack
 
 pytestmark = pytest.mark.integration
 

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
-from conftest import Stack, free_port, webhook
+
+from tests.helpers.stack import Stack, free_port, webhook
 
 pytestmark = pytest.mark.integration
 

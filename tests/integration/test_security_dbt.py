@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BIN_DIR, PROJECT_ROOT, Stack, free_port
+
+from tests.helpers.stack import BIN_DIR, PROJECT_ROOT, Stack, free_port
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,8 @@ import csv
 import io
 
 import pytest
-from conftest import Stack, free_port
+
+from tests.helpers.stack import Stack, free_port
 
 pytestmark = pytest.mark.integration
 

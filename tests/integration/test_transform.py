@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pymysql
 import pytest
-from conftest import Stack, daily_run, minutes_per_customer
 
 from cinelake import lake
+from tests.helpers.stack import Stack, daily_run, minutes_per_customer
 
 pytestmark = pytest.mark.integration
 

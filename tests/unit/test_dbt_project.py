@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import yaml
-from conftest import PROJECT_ROOT
+
+from tests.helpers.stack import PROJECT_ROOT
 
 
 def test_dbt_sends_no_anonymous_usage_stats():

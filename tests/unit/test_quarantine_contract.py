@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from quarantine_contract import contract_violations
+
+from tests.helpers.quarantine_contract import contract_violations
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

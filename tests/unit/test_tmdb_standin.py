@@ -9,12 +9,12 @@ import urllib.error
 import urllib.request
 
 import pytest
-from conftest import free_port
 from tmdbv3api.exceptions import TMDbException
 from tmdbv3api.objs.discover import Discover
 from tmdbv3api.objs.genre import Genre
 
 from cinelake.demo.tmdb_server import DEFAULT_API_KEY, serve
+from tests.helpers.stack import free_port
 
 N_HORROR, N_OTHER = 45, 12
 
