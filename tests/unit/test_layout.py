@@ -162,8 +162,20 @@ def test_importing_the_pipelines_changes_no_environment():
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT)
 
 
-def test_test_modules_have_unique_names():
-    """pytest imports test files by their base name (rootdir-relative 'prepend' mode): two
-    test_x.py in different folders stop the whole suite at collection."""
-    names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
-    assert sorted(n for n in set(names) if names.count(n) > 1) == []
+def test_tests_are_a_package_and_import_helpers_not_conftest():
+    """Every test folder is a package (modules are tests.<folder>.<name>, so base names may
+    repeat); shared code is imported from tests.helpers, never from a conftest file, which
+    pytest loads itself and which holds only fixtures."""
+    folders = {p.parent for p in (ROOT / "tests").rglob("*.py")}
+    assert (
+        sorted(str(f.relative_to(ROOT)) for f in folders if not (f / "__init__.py").exists()) == []
+    )
+    importing_conftest = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "tests").rglob("*.py")
+        if any(
+            line.startswith(("from conftest", "import conftest"))
+            for line in p.read_text().splitlines()
+        )
+    ]
+    assert importing_conftest == []
