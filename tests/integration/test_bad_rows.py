@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib.util
 import json
 
 import pyarrow as pa
@@ -17,8 +16,8 @@ import pytest
 from deltalake import DeltaTable, write_deltalake
 
 from cinelake import lake
+from tests.helpers.quarantine_contract import contract_violations
 from tests.helpers.stack import (
-    PROJECT_ROOT,
     Stack,
     daily_run,
     running_stack,
@@ -33,15 +32,6 @@ REREAD_DAY = "2026-04-03"
 TITLELESS_ID, NEGATIVE_RUNTIME_ID = "tt9900001", "tt9900002"
 TS = "yyyy-MM-dd HH:mm:ss"  # Spark's format of a timestamp compared with a MySQL DATETIME
 CORRECTED_CITY = "Cidade Corrigida"
-
-
-def _contract():
-    spec = importlib.util.spec_from_file_location(
-        "quarantine_contract", PROJECT_ROOT / "tests" / "unit" / "quarantine_contract.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def text(moment: dt.datetime) -> str:
@@ -283,7 +273,7 @@ def test_the_ops_mart_shows_the_quarantined_rows(stack, first_build):
 
 def test_every_error_test_on_a_staging_column_is_backed_by_a_quarantine_reason(stack, first_build):
     manifest = json.loads((stack.home / "dbt-target" / "manifest.json").read_text())
-    assert _contract().contract_violations(manifest) == []
+    assert contract_violations(manifest) == []
 
 
 def test_a_fix_at_the_source_heals_history_without_touching_bronze(
