@@ -19,11 +19,12 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import pymysql
 
 from cinelake import runlock
-from cinelake.config import Settings, load_settings
+from cinelake.config import PROJECT_ROOT, Settings, load_settings
 from cinelake.errors import (
     EXIT_FAILURE,
     EXIT_LOCKED,
@@ -197,6 +198,14 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
     dbt_args = args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args
     os.umask(args.inherited_umask)  # dbt's target/ and logs as the caller's umask makes them
     return build.run(settings, args.daily, args.since, dbt_args)
+
+
+def cmd_dev(settings: Settings, args: argparse.Namespace) -> int:
+    from cinelake import dev
+
+    if args.once:
+        return dev.once(settings, args.once, args.project_dir)
+    return dev.watch(settings, args.project_dir)
 
 
 def _exec_locked(settings: Settings, names: Sequence[str], command: list[str], umask: int) -> int:
@@ -404,6 +413,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="[--] dbt build's arguments")
     build.set_defaults(func=cmd_build)
+    dev = commands.add_parser(
+        "dev",
+        help="the edit loop: dbt kept warm, each save builds what it changed, with its tests",
+        description="Watch models/, macros/, seeds/ and the YAML; on each save build, with "
+        "their tests, the nodes the save modified since the last green build (dbt's "
+        "state:modified, parsed warm in this process), then print the failing tests' rows and "
+        "the first rows of each rebuilt model. Takes no lock; bronze is registered when a "
+        "table appears. --once SELECTOR: build that selection through the running loop (or "
+        "with plain dbt when none runs). Ctrl-C stops.",
+    )
+    dev.add_argument(
+        "--once",
+        metavar="SELECTOR",
+        default=None,
+        help="build this dbt selection (a model name, path:FILE, ...) and exit",
+    )
+    dev.add_argument(
+        "--project-dir",
+        type=Path,
+        default=PROJECT_ROOT,
+        help="the dbt project to watch (default: this checkout's)",
+    )
+    dev.set_defaults(func=cmd_dev)
     sources_yml = commands.add_parser(
         "sources-yml",
         help="write models/silver/<name>/_<name>__sources.yml from what a database landed",

@@ -28,6 +28,7 @@ FLOORS = {
     "cinelake.ops": 4,
     "cinelake.maintenance": 4,
     "cinelake.build": 4,
+    "cinelake.dev": 4,
     "cinelake.cli": 5,
 }
 
