@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.helpers.stack import PROJECT_ROOT, Stack, running_stack
+from tests.helpers.stack import MAIN_JOB_DEMO, PROJECT_ROOT, Stack, running_stack
 
 
 @pytest.fixture(scope="session")
@@ -23,9 +23,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture(scope="session")
 def main_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """A second session stack, for the README's main job and the modules that read what it
-    built (the e2e docs test, test_stack, test_security_dbt): `stack`'s lake and catalog
-    belong to the modules that land their own demo and check silver and gold against it."""
+    """A second session stack, for the README's main job and the modules that check what it
+    built: the e2e docs test, test_security_dbt and test_stack read it; test_transform, the
+    last of them in pytest's order (files by name), checks silver and gold against the demo
+    and then changes the sources and runs daily builds on it. `stack`'s lake and catalog
+    belong to the modules that land their own demo."""
     with running_stack(tmp_path_factory.mktemp("main")) as started:
         yield started
 
@@ -35,6 +37,7 @@ def main_job(main_stack: Stack) -> subprocess.CompletedProcess[str]:
     """The README's main job (scripts/pipeline.sh) on `main_stack`, once: demo data,
     ingestion, source freshness, `dbt build` (every seed, model, data and unit test), run
     history, docs. At scale 0.05, not the README's 1: what the tests check does not depend on
-    the volume. Shared by the modules that need a full build: each costs minutes."""
-    job = Stack(home=main_stack.home, env={**main_stack.env, "CINELAKE_DEMO_SCALE": "0.05"})
+    the volume; with a pinned demo day, so that its figures are the same every day. Shared by
+    the modules that need a full build: each costs minutes."""
+    job = Stack(home=main_stack.home, env={**main_stack.env, **MAIN_JOB_DEMO})
     return job.run("bash", str(PROJECT_ROOT / "scripts" / "pipeline.sh"))

@@ -26,6 +26,14 @@ from pyhive import hive
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(sys.executable).parent
+# The main job's demo (conftest's main_job): the seed, as-of day and load day that
+# test_transform's figures are of, the same every day.
+MAIN_JOB_DEMO = {
+    "CINELAKE_DEMO_SCALE": "0.05",
+    "CINELAKE_DEMO_SEED": "11",
+    "CINELAKE_DEMO_AS_OF": "2026-04-01",
+    "CINELAKE_LOAD_DATE": "2026-04-01",
+}
 
 
 def free_port() -> int:

@@ -1,7 +1,10 @@
-"""Silver and gold through the Thrift server, on one demo: every injected defect is
-quarantined or collapsed, none vanish; gold figures equal the same figures computed from the
-raw sources; after a simulated day, SCD2 has the new versions and the incremental models
-rewrote only the new day's partition."""
+"""Silver and gold through the Thrift server, on the main job's demo and build (conftest's
+main_job: demo seed 11 on 2026-04-01, ingested that day, `cinelake build --daily` building
+everything on its first run): every injected defect is quarantined or collapsed, none vanish;
+gold figures equal the same figures computed from the raw sources; after a simulated day, SCD2
+has the new versions and the incremental models rewrote only the new day's partition. This
+module changes the main job's sources and warehouse, so it runs after every module that reads
+them (pytest runs the files by name: test_transform is the last of them)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ import pymysql
 import pytest
 
 from cinelake import lake
-from tests.helpers.stack import Stack, daily_run, minutes_per_customer
+from tests.helpers.stack import MAIN_JOB_DEMO, Stack, daily_run, minutes_per_customer
 
 pytestmark = pytest.mark.integration
 
@@ -51,13 +54,18 @@ def partition_files(stack, table: str = "silver.db/stg_shop__viewing_sessions") 
 
 
 @pytest.fixture(scope="module")
-def silver(stack):
-    # (a build before any ingestion, on an empty lake, is test_metastore's)
-    stack.cinelake("demo-data", "--scale", "0.05", "--seed", "11", "--as-of", AS_OF)
-    on_day(stack, AS_OF).cinelake("ingest", "all")
-    build = stack.cinelake("build")  # keeps the state the daily runs below compare with
+def stack(main_stack):
+    """The main job's stack, for every test here (it overrides the session's `stack`)."""
+    return main_stack
+
+
+@pytest.fixture(scope="module")
+def silver(stack, main_job):
+    """The main job's build: it kept the state the daily runs below compare with. (A build
+    before any ingestion, on an empty lake, is test_metastore's.)"""
     manifest = json.loads((stack.home / "demo" / "manifest.json").read_text())
-    return {"build": build, "manifest": manifest}
+    assert manifest["generator"]["as_of"] == AS_OF == MAIN_JOB_DEMO["CINELAKE_LOAD_DATE"]
+    return {"build": main_job, "manifest": manifest}
 
 
 def test_silver_and_gold_build_and_tests_pass(silver):
