@@ -1,7 +1,8 @@
 """`cinelake dev`, the warm edit loop, as an analytics engineer uses it: saves of a model in a
 copy of the project are built with their tests and shown with their rows; a failing test shows
 its rows, a SQL or Jinja error is dbt's message and the loop goes on; a fix is built again;
-`--once` goes through the running loop; a dead Thrift server is one line."""
+`--once` goes through the running loop; a dead Thrift server is one line. (`--once` with no
+loop is plain dbt: tests/unit/test_dev.py.)"""
 
 from __future__ import annotations
 
@@ -169,11 +170,3 @@ def test_a_dead_thrift_server_is_one_line_and_the_next_save_tries_again(stack, t
             said = dev.wait_for("dev: ok", "dev: FAILED")
             assert "does not answer on 127.0.0.1:" in said and "Traceback" not in said, said
         assert dev.stop() == 0
-
-
-def test_once_without_a_running_loop_is_plain_dbt(stack, genres):
-    """With no loop (no socket), an editor's one-shot build still works: plain dbt."""
-    assert not (stack.home / "run" / "dev.sock").exists()
-    once = stack.cinelake("dev", "--once", "stg_reference__genres")
-    assert "no `cinelake dev` running" in once.stdout
-    assert "PASS=" in once.stdout and "ERROR=0" in once.stdout, once.stdout[-3000:]
