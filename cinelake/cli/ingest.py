@@ -37,19 +37,19 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    from cinelake.ingest import pipelines
+    from cinelake.ingest import pipelines, plan, report
 
-    known = (*pipelines.SOURCES, *pipelines.databases(settings))
+    known = (*plan.SOURCES, *plan.databases(settings))
     if args.source != "all" and args.source not in known:
         raise UsageError(
             f"unknown source {args.source!r}: one of {', '.join(dict.fromkeys(known))}, all "
             f"(databases are configured in {settings.databases_file})"
         )
-    sources = pipelines.SOURCES if args.source == "all" else (args.source,)
+    sources = plan.SOURCES if args.source == "all" else (args.source,)
     # One ingestion per home at a time: the dlt state and packages are never shared.
     with runlock.held(settings.run_dir, runlock.INGEST, settings.lock_wait_s):
         run_report = pipelines.run(settings, sources, since=args.since)
-    print(pipelines.summary(run_report))
+    print(report.summary(run_report))
     for source, error in run_report.errors.items():
         print(f"cinelake: error: {source}: {printable(error)}", file=sys.stderr)
     return EXIT_FAILURE if run_report.failed else 0
