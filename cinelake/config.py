@@ -652,6 +652,18 @@ class Settings(BaseSettings):
             )
         return url
 
+    def with_overrides(self, **values: Any) -> Settings:
+        """These settings with some fields given anew (a command-line flag, a count of running
+        workers), checked as the environment's values are: `model_copy(update=...)` would skip
+        the bounds. A bad value is the same SettingsError, naming the field's variable."""
+        fields = type(self).model_fields
+        current = {_env_name(info): getattr(self, name) for name, info in fields.items()}
+        given = {_env_name(fields[name]): value for name, value in values.items()}
+        try:
+            return type(self).model_validate({**current, **given})
+        except ValidationError as exc:
+            raise SettingsError(_explain(exc, given)) from None
+
     def secret_values(self) -> list[str]:
         """Every secret this process knows, for redaction (the salt only once it exists)."""
         values = [
@@ -716,6 +728,23 @@ def process_environment() -> dict[str, str]:
     return dict(os.environ)
 
 
+def _env_name(info: Any) -> str:
+    """The environment variable of a field (its validation alias)."""
+    return info.json_schema_extra["env"]
+
+
+def bounds(name: str) -> tuple[Any, Any]:
+    """The lowest and highest value the field `name` accepts (None where it has no bound): for
+    the command line's flags, whose messages name them."""
+    return _bounds(Settings.model_fields[name])
+
+
+def _bounds(info: Any) -> tuple[Any, Any]:
+    low = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+    return low, high
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Read the settings from the environment; SettingsError names what is wrong."""
     try:
@@ -724,8 +753,9 @@ def load_settings(**overrides: Any) -> Settings:
         raise SettingsError(_explain(exc)) from None
 
 
-def _explain(exc: ValidationError) -> str:
-    """One line per bad variable: NAME=value: what is accepted (secrets not echoed)."""
+def _explain(exc: ValidationError, given: dict[str, Any] | None = None) -> str:
+    """One line per bad variable: NAME=value: what is accepted (secrets not echoed). The value
+    shown is the one `given` in code for that variable, else the environment's."""
     by_env = {
         (info.json_schema_extra or {}).get("env"): info for info in Settings.model_fields.values()
     }
@@ -737,7 +767,8 @@ def _explain(exc: ValidationError) -> str:
             lines.setdefault(env, f"{env}: {error['msg']}")
             continue
         secret = (info.json_schema_extra or {}).get("secret")
-        shown = "<hidden>" if secret else repr(os.environ.get(env, error["input"]))
+        value = (given or {}).get(env, os.environ.get(env, error["input"]))
+        shown = "<hidden>" if secret else repr(value)
         lines[env] = f"{env}={shown}: {_accepted(info, error)}"
     return "bad setting: " + "; ".join(lines.values())
 
@@ -745,8 +776,7 @@ def _explain(exc: ValidationError) -> str:
 def _accepted(info: Any, error: Any) -> str:
     """What the variable accepts, in words (pydantic's own message only as a last resort)."""
     kind = error["type"]
-    low = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
-    high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+    low, high = _bounds(info)
     if "float" in str(info.annotation) or kind.startswith("finite"):
         return f"must be a number from {low} to {high}"
     if kind in ("int_parsing", "int_type", "greater_than_equal", "less_than_equal"):
@@ -774,8 +804,7 @@ SECTIONS = {
 
 def _kind(info: Any) -> str:
     """The accepted values of a field, in words, for the settings tables."""
-    low = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
-    high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+    low, high = _bounds(info)
     annotation = str(info.annotation)
     extra = info.json_schema_extra or {}
     secret = " (secret)" if extra.get("secret") else ""

@@ -10,7 +10,7 @@ each table's files to delta-rs in one followup job per table, so one commit per 
 
 What dlt's Delta job does not do, `BronzeDeltaJob` adds:
 - **Exactly once.** A job killed after its commit but before dlt recorded it as done is run
-  again when the package is finished (see `pipelines.finish_pending`), and a plain append would
+  again when the package is finished (see `recover.finish_pending`), and a plain append would
   land the rows twice. Every commit therefore carries Delta's idempotent-write marker, a `txn`
   action (app id INGEST_APP_ID, version = the dlt load id as an integer), and the job first asks
   the table for that app's latest version: a load at or below it is already in the table, and
@@ -40,6 +40,10 @@ from cinelake.ingest import crash
 
 log = logging.getLogger(__name__)
 
+# Arrow tables are written as they are; dlt's own lineage column is added to them too. Given to
+# dlt in code around a package's extract and normalize (dlt reads it at extract), never set
+# in the process's environment; NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID still overrides.
+DLT_CONFIG = {"normalize.parquet_normalizer.add_dlt_load_id": True}
 # A table hint (dlt keeps x- hints in the table schema): the table is a daily snapshot.
 DAY_SNAPSHOT_HINT = "x-cinelake-day-snapshot"
 # Column hints of the stamped partition columns: int32 for dict rows too (Spark's `int`).

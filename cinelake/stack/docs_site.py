@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cinelake.config import LOOPBACK, load_settings
+from cinelake.config import LOOPBACK, bounds, load_settings
 from cinelake.errors import UsageError
 from cinelake.stack.process import ServiceError, ensure_port_free
 
@@ -33,7 +33,7 @@ SITE_FILES = {
 REQUIRED_FILES = ("index.html", "manifest.json", "catalog.json")
 INDEX = "index.html"
 ALL_INTERFACES = "0.0.0.0"
-MIN_PORT, MAX_PORT = 1, 65535
+MIN_PORT, MAX_PORT = bounds("docs_port")  # CINELAKE_DOCS_PORT's, for any port handed in
 
 
 def target_dir() -> Path:

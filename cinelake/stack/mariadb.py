@@ -18,7 +18,7 @@ from pathlib import Path
 
 from cinelake.config import LOOPBACK, Settings, load_settings, process_environment
 from cinelake.stack import metastore
-from cinelake.stack.process import Daemon, ServiceError, ensure_port_free
+from cinelake.stack.process import Daemon, Launch, ServiceError
 
 NAME = "mariadb"
 # Debian installs the server binaries in /usr/sbin, which is not on every user's PATH.
@@ -178,17 +178,23 @@ def bootstrap_sql(settings: Settings) -> str:
 
 def start(settings: Settings) -> tuple[int, bool]:
     """Start MariaDB unless ours already runs; (re)apply the bootstrap SQL either way."""
-    proc = daemon(settings)
-    pid = proc.running_pid()
-    started = pid is None
+    pid, started = daemon(settings).ensure_running(
+        [(settings.mysql_port, "MariaDB", "CINELAKE_MYSQL_PORT")],
+        lambda: _launch(settings),
+        settings.start_timeout_s,
+    )
     if started:
-        preflight()
-        ensure_port_free(settings.mysql_port, "MariaDB", "CINELAKE_MYSQL_PORT")
-        _initialize(settings)
-        pid = proc.start(server_command(settings), cwd=settings.mysql_dir, env=_owner_only_env())
-        proc.wait_ready(pid, lambda: _ready(settings), settings.start_timeout_s)
         # It makes its socket world-writable whatever the umask; only its owner may use it.
         settings.mysql_socket.chmod(0o700)
     run_sql_as_root(settings, bootstrap_sql(settings))
     metastore.ensure_schema(settings)  # Hive's schema, on the first start only
     return pid, started
+
+
+def _launch(settings: Settings) -> Launch:
+    """The binaries checked, and the system tables made on the very first start."""
+    preflight()
+    _initialize(settings)
+    return Launch(
+        server_command(settings), settings.mysql_dir, lambda: _ready(settings), _owner_only_env()
+    )

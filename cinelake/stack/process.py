@@ -1,4 +1,6 @@
-"""Daemon bookkeeping shared by the local services: pid files, ports, logs, stopping.
+"""Daemon bookkeeping shared by the local services: pid files, ports, logs, the one
+idempotent start (`Daemon.ensure_running`: running? ports free? start, wait until ready),
+stopping.
 
 A service is "ours" only when its pid file names a live process whose command line still
 carries the service's marker; a pid file that names a dead or foreign process is stale and
@@ -32,6 +34,18 @@ LOG_TAIL_LINES = 30
 
 class ServiceError(CinelakeError):
     """A local service cannot be started or reached; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Launch:
+    """How a service is started. Made only when it does not run yet, so that what a start
+    writes (a data directory, a config file, a start token) never touches a running one."""
+
+    argv: Sequence[str]
+    cwd: Path
+    ready: Callable[[], bool]  # polled until it answers: the service serves
+    env: dict[str, str] | None = None
+    waiting_for: Callable[[], str] | None = None  # for a timeout's error: what ready() awaits
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,22 @@ class Daemon:
             )
         self.pid_file.write_text(f"{proc.pid}\n")
         return proc.pid
+
+    def ensure_running(
+        self, ports: Sequence[tuple[int, str, str]], launch: Callable[[], Launch], timeout_s: float
+    ) -> tuple[int, bool]:
+        """The idempotent start of every service: ours already runs, or its ports (port, what
+        needs it, the variable that sets it) are free, then it is launched and waited for until
+        ready. Returns (pid, started now)."""
+        pid = self.running_pid()
+        if pid is not None:
+            return pid, False
+        for port, needed_by, variable in ports:
+            ensure_port_free(port, needed_by, variable)
+        how = launch()
+        pid = self.start(how.argv, how.cwd, how.env)
+        self.wait_ready(pid, how.ready, timeout_s, how.waiting_for)
+        return pid, True
 
     def wait_ready(
         self,

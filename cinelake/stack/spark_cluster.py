@@ -6,12 +6,13 @@ blocks travel between JVMs over the network, as on a real cluster.
 
 from __future__ import annotations
 
+import functools
 import json
 import urllib.request
 from pathlib import Path
 
 from cinelake.config import LOOPBACK, Settings
-from cinelake.stack.process import Daemon, ensure_port_free
+from cinelake.stack.process import Daemon, Launch
 from cinelake.stack.spark_runtime import spark_bin, spark_env
 
 MASTER_CLASS = "org.apache.spark.deploy.master.Master"
@@ -48,7 +49,7 @@ def with_running_cluster(settings: Settings) -> Settings:
     if settings.spark_workers > 0:
         return settings
     running = sum(1 for d in daemons(settings)[1:] if d.running_pid() is not None)
-    return settings.model_copy(update={"spark_workers": running}) if running else settings
+    return settings.with_overrides(spark_workers=running) if running else settings
 
 
 def master_url(settings: Settings) -> str:
@@ -117,35 +118,41 @@ def start(settings: Settings) -> tuple[int, bool]:
     """Start the master and N workers unless they run; return (master pid, started_now)."""
     env = spark_env(settings)
     settings.spark_dir.mkdir(parents=True, exist_ok=True)
-    master = master_daemon(settings)
-    pid = master.running_pid()
-    started = pid is None
-    if started:
-        ensure_port_free(
-            settings.spark_master_port, "the Spark master", "CINELAKE_SPARK_MASTER_PORT"
-        )
-        ensure_port_free(
-            settings.spark_master_ui_port, "the Spark master UI", "CINELAKE_SPARK_MASTER_UI_PORT"
-        )
-        pid = master.start(master_command(settings), cwd=settings.spark_dir, env=env)
-        master.wait_ready(
-            pid,
-            lambda: (master_state(settings) or {}).get("status") == "ALIVE",
-            settings.start_timeout_s,
-        )
+    ports = [
+        (settings.spark_master_port, "the Spark master", "CINELAKE_SPARK_MASTER_PORT"),
+        (settings.spark_master_ui_port, "the Spark master UI", "CINELAKE_SPARK_MASTER_UI_PORT"),
+    ]
+    pid, started = master_daemon(settings).ensure_running(
+        ports, functools.partial(_master_launch, settings, env), settings.start_timeout_s
+    )
     for number in range(1, settings.spark_workers + 1):
-        worker = worker_daemon(settings, number)
-        if worker.running_pid() is not None:
-            continue
-        started = True
-        work_dir(settings, number).mkdir(parents=True, exist_ok=True)
-        expected = alive_workers(settings) + 1
-        worker_pid = worker.start(worker_command(settings, number), cwd=settings.spark_dir, env=env)
-        # Ready means registered with the master, so the Thrift server gets its executors.
-        worker.wait_ready(
-            worker_pid, lambda n=expected: alive_workers(settings) >= n, settings.start_timeout_s
+        launch = functools.partial(_worker_launch, settings, number, env)
+        _, worker_started = worker_daemon(settings, number).ensure_running(
+            [], launch, settings.start_timeout_s
         )
+        started |= worker_started
     return pid, started
+
+
+def _master_launch(settings: Settings, env: dict[str, str]) -> Launch:
+    return Launch(
+        master_command(settings),
+        settings.spark_dir,
+        lambda: (master_state(settings) or {}).get("status") == "ALIVE",
+        env,
+    )
+
+
+def _worker_launch(settings: Settings, number: int, env: dict[str, str]) -> Launch:
+    work_dir(settings, number).mkdir(parents=True, exist_ok=True)
+    # Ready means registered with the master, so the Thrift server gets its executors.
+    expected = alive_workers(settings) + 1
+    return Launch(
+        worker_command(settings, number),
+        settings.spark_dir,
+        lambda: alive_workers(settings) >= expected,
+        env,
+    )
 
 
 def address(settings: Settings) -> str:

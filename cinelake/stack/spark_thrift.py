@@ -15,7 +15,7 @@ from pathlib import Path
 from cinelake import lake
 from cinelake.config import LOOPBACK, Settings
 from cinelake.stack import metastore, spark_cluster, spark_jars, spark_runtime, sql_client
-from cinelake.stack.process import Daemon, ServiceError, ensure_port_free, port_open
+from cinelake.stack.process import Daemon, Launch, ServiceError, port_open
 
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 # The fixed Spark properties, shared with the compose spark-thrift service.
@@ -186,18 +186,22 @@ def ready_as_ours(settings: Settings) -> bool:
 
 def start(settings: Settings) -> tuple[int, bool]:
     """Start the server unless ours already runs; return (pid, started_now)."""
-    proc = daemon(settings)
-    pid = proc.running_pid()
-    if pid is not None:
-        return pid, False
-    ensure_port_free(settings.thrift_port, "the Spark Thrift server", "CINELAKE_THRIFT_PORT")
+    return daemon(settings).ensure_running(
+        [(settings.thrift_port, "the Spark Thrift server", "CINELAKE_THRIFT_PORT")],
+        lambda: _launch(settings),
+        settings.start_timeout_s,
+    )
+
+
+def _launch(settings: Settings) -> Launch:
+    """hive-site.xml written, and a new instance token that the start-up probe asks for."""
     settings.spark_dir.mkdir(parents=True, exist_ok=True)
     metastore.write_hive_site(settings)
     env = spark_runtime.spark_env(settings)
     instance = secrets.token_hex(8)
     settings.run_dir.mkdir(parents=True, exist_ok=True)
     instance_file(settings).write_text(f"{instance}\n")
-    pid = proc.start(submit_command(settings, instance), cwd=settings.spark_dir, env=env)
     probe = InstanceProbe(settings.thrift_port, instance)
-    proc.wait_ready(pid, probe, settings.start_timeout_s, waiting_for=probe.waiting_for)
-    return pid, True
+    return Launch(
+        submit_command(settings, instance), settings.spark_dir, probe, env, probe.waiting_for
+    )

@@ -7,7 +7,7 @@ import sys
 import urllib.request
 
 from cinelake.config import LOOPBACK, PROJECT_ROOT, Settings
-from cinelake.stack.process import Daemon, ensure_port_free
+from cinelake.stack.process import Daemon, Launch
 
 NAME = "tmdb-standin"
 MODULE = "cinelake.demo.tmdb_server"
@@ -39,11 +39,15 @@ def base_url(settings: Settings) -> str:
 
 
 def start(settings: Settings) -> tuple[int, bool]:
-    proc = daemon(settings)
-    pid = proc.running_pid()
-    if pid is not None:
-        return pid, False
-    ensure_port_free(settings.tmdb_port, "the TMDB stand-in", "CINELAKE_TMDB_PORT")
+    """Start the stand-in unless ours already runs; return (pid, started_now)."""
+    return daemon(settings).ensure_running(
+        [(settings.tmdb_port, "the TMDB stand-in", "CINELAKE_TMDB_PORT")],
+        lambda: _launch(settings),
+        settings.start_timeout_s,
+    )
+
+
+def _launch(settings: Settings) -> Launch:
     settings.demo_dir.mkdir(parents=True, exist_ok=True)
     argv = [
         sys.executable,
@@ -54,6 +58,4 @@ def start(settings: Settings) -> tuple[int, bool]:
         "--demo-dir",
         str(settings.demo_dir),
     ]
-    pid = proc.start(argv, cwd=PROJECT_ROOT)
-    proc.wait_ready(pid, lambda: healthy(settings), settings.start_timeout_s)
-    return pid, True
+    return Launch(argv, PROJECT_ROOT, lambda: healthy(settings))

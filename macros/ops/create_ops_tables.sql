@@ -3,8 +3,8 @@
     models can read it from the first build on. cinelake ops record fills it after each
     build: one row per (invocation, node) in dbt_node_runs (status, seconds, rows of the
     table built) and in dbt_node_costs (what Spark did for the node). Delta, so that a record
-    is one MERGE commit and recording a build twice changes nothing. `cinelake dev` runs it
-    once when it starts, and skips it on each save with --vars '{ops_tables: false}'.
+    is one MERGE commit and recording a build twice changes nothing. The edit loop (cinelake
+    dev) runs it once when it starts, and skips it on each save with the var ops_tables false.
 -#}
 {% macro create_ops_tables() -%}
     {%- if not execute or not var('ops_tables', true) -%}

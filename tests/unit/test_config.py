@@ -43,6 +43,18 @@ def test_non_numeric_port_is_a_clear_error(monkeypatch):
         load_settings()
 
 
+def test_an_override_is_checked_by_the_settings_own_bounds(monkeypatch):
+    """A flag's value (`up --cluster`) goes through the same checks as the environment's."""
+    monkeypatch.setenv("CINELAKE_SPARK_WORKERS", "2")
+    settings = load_settings()
+    assert settings.with_overrides(spark_workers=3) == settings.model_copy(
+        update={"spark_workers": 3}
+    )
+    expected = "bad setting: CINELAKE_SPARK_WORKERS=65: must be an integer from 0 to 64"
+    with pytest.raises(SettingsError, match=expected):
+        settings.with_overrides(spark_workers=65)
+
+
 def test_bootstrap_sql_escapes_passwords(monkeypatch):
     monkeypatch.setenv("CINELAKE_MYSQL_ETL_PASSWORD", "it's\\secret")
     sql = bootstrap_sql(load_settings())

@@ -1,7 +1,8 @@
 """The package's layout rules, read from the code: imports only run downward (cli, then demo,
 quality and maintenance, then the ingest and stack wings, then lake and runlock, config,
 errors), no module imports itself back through others, only config.py reads settings (the
-environment, dlt's config and secrets), and sources import nothing of the app's settings."""
+environment, dlt's config and secrets), sources import nothing of the app's settings, and the
+ingestion stages hand each other data, never calls."""
 
 from __future__ import annotations
 
@@ -100,7 +101,7 @@ def test_only_config_reads_the_environment():
 def dlt_settings_reads(code: str) -> list[str]:
     """`dlt.secrets` / `dlt.config` used to read a value (`.get`, `[...]`, the `.value`
     defaults dlt resolves), as `line: dlt.x`. `dlt.config.values(...)`, a context manager
-    handing configuration *to* dlt around a pipeline step (pipelines.DLT_CONFIG), is
+    handing configuration *to* dlt around a pipeline step (bronze.DLT_CONFIG), is
     injection, not a read: allowed anywhere."""
     tree = ast.parse(code)
     injected = {
@@ -151,6 +152,30 @@ def test_sources_import_nothing_of_the_apps_settings():
         for target in targets
         if target == "cinelake.config" or target.startswith("cinelake.config.")
     ]
+    assert offenders == []
+
+
+# The stages of an ingestion run, in the order cinelake/ingest/pipelines.py calls them.
+STAGES = ("plan", "recover", "extract", "land", "verify", "report")
+
+
+def test_the_ingestion_stages_hand_each_other_data_not_calls():
+    """A run passes each stage once, from pipelines.py: a stage takes from another only its
+    data types and constants (capitalised names: Part, Staged, TableMetrics...), never a
+    function or the module, which would send the run back into a stage it has left."""
+    stage_modules = {f"cinelake.ingest.{stage}" for stage in STAGES}
+    offenders = []
+    for stage in STAGES:
+        for node in ast.walk(ast.parse((PACKAGE / "ingest" / f"{stage}.py").read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module in stage_modules:
+                names = [a.name for a in node.names if not a.name[:1].isupper()]
+            elif isinstance(node, ast.ImportFrom) and node.module == "cinelake.ingest":
+                names = [a.name for a in node.names if a.name in STAGES]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names if a.name in stage_modules]
+            else:
+                continue
+            offenders += [f"{stage} -> {node.module or ''}:{name}" for name in names]
     assert offenders == []
 
 

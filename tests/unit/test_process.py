@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from cinelake.stack.process import Daemon, ServiceError, ensure_port_free
+from cinelake.stack.process import Daemon, Launch, ServiceError, ensure_port_free
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(300)", "cinelake-test-sleeper"]
 
@@ -102,4 +102,34 @@ def test_a_timeout_says_what_the_probe_waited_for(daemon, tmp_path):
     with pytest.raises(ServiceError) as failure:
         daemon.wait_ready(pid, probe=lambda: False, timeout_s=1, waiting_for=lambda: "a sign")
     assert "not ready after 1s; it waited for a sign (raise" in str(failure.value)
+    assert daemon.running_pid() is None
+
+
+def test_ensure_running_starts_once_and_launches_only_what_it_starts(daemon, tmp_path):
+    launches = []
+
+    def launch() -> Launch:
+        launches.append(1)
+        return Launch(SLEEPER, tmp_path, ready=lambda: True)
+
+    pid, started = daemon.ensure_running([], launch, timeout_s=10)
+    try:
+        assert started and daemon.running_pid() == pid
+        assert daemon.ensure_running([], launch, timeout_s=10) == (pid, False)
+        assert len(launches) == 1  # a running service's files are not written again
+    finally:
+        daemon.stop(timeout_s=10)
+
+
+def test_ensure_running_checks_the_ports_before_it_launches(daemon):
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        with pytest.raises(ServiceError, match="CINELAKE_TEST_PORT"):
+            daemon.ensure_running(
+                [(port, "the sleeper", "CINELAKE_TEST_PORT")],
+                lambda: pytest.fail("launched on a taken port"),
+                timeout_s=10,
+            )
     assert daemon.running_pid() is None

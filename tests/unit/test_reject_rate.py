@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cinelake.ingest.pipelines import _judge_reject_rate
-from cinelake.ingest.reject_rate import RejectRate
+from cinelake.ingest.reject_rate import RejectRate, judge
 from cinelake.ingest.report import TableMetrics
 from cinelake.ingest.sources.csv_files import FileCounts, LoadedContent
 
@@ -43,7 +42,7 @@ def _counts(lines_in: int, rejected: int, **kwargs) -> FileCounts:
 
 def test_a_tripped_file_fails_its_metric_and_says_its_rows_stay():
     metric = TableMetrics("csv", "movies", 440, 0, 440)
-    _judge_reject_rate(metric, _counts(440, 440), 0.2)
+    judge(metric, _counts(440, 440), 0.2)
     assert metric.status == "failed"
     assert metric.detail.startswith("movies.csv: 440 of 440 lines rejected")
     assert "0 parsed rows and 440 rejects in bronze" in metric.detail
@@ -52,7 +51,7 @@ def test_a_tripped_file_fails_its_metric_and_says_its_rows_stay():
 
 def test_a_file_under_the_threshold_keeps_its_status():
     metric = TableMetrics("csv", "movies", 100, 90, 10, detail="too_few_fields=10")
-    _judge_reject_rate(metric, _counts(100, 10), 0.2)
+    judge(metric, _counts(100, 10), 0.2)
     assert (metric.status, metric.detail) == ("ok", "too_few_fields=10")
 
 
@@ -61,12 +60,12 @@ def test_skipped_content_is_judged_by_its_kept_counts():
     before = LoadedContent.from_state({"loaded_at": "2026-03-01T00:00:00", "lines_in": 440,
                                        "rejected": 440})  # fmt: skip
     metric = TableMetrics("csv", "movies", status="skipped")
-    _judge_reject_rate(metric, _counts(0, 0, skipped=True, loaded_before=before), 0.2)
+    judge(metric, _counts(0, 0, skipped=True, loaded_before=before), 0.2)
     assert metric.status == "failed" and "landed at 2026-03-01T00:00:00" in metric.detail
     # a deliberate acceptance: a threshold above the kept share lets a partly bad file pass
     before = LoadedContent("2026-03-01T00:00:00", 100, 30)
     metric = TableMetrics("csv", "movies", status="skipped")
-    _judge_reject_rate(metric, _counts(0, 0, skipped=True, loaded_before=before), 0.5)
+    judge(metric, _counts(0, 0, skipped=True, loaded_before=before), 0.5)
     assert metric.status == "skipped"
 
 
@@ -74,5 +73,5 @@ def test_content_loaded_before_counts_were_kept_is_not_judged():
     before = LoadedContent.from_state("2026-02-01T00:00:00+00:00")  # the first state format
     assert (before.lines_in, before.rejected) == (None, None)
     metric = TableMetrics("csv", "movies", status="skipped")
-    _judge_reject_rate(metric, _counts(0, 0, skipped=True, loaded_before=before), 0.0)
+    judge(metric, _counts(0, 0, skipped=True, loaded_before=before), 0.0)
     assert metric.status == "skipped"

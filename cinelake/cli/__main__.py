@@ -1,0 +1,7 @@
+"""`python -m cinelake.cli`: the `cinelake` command without its installed script."""
+
+import sys
+
+from cinelake.cli import main
+
+sys.exit(main())
