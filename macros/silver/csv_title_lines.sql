@@ -1,11 +1,12 @@
 {#-
-    The CTEs of the base models of movies.csv and series.csv (base_csv__movies,
+    The select of the base models of movies.csv and series.csv (base_csv__movies,
     base_csv__series; the two files share their rules): the latest version of each file,
     values cleaned and cast, and the first rule each line breaks (null when it breaks none).
     Staging and quarantine both read the base model, so they always add up to bronze.
-    Produces the CTEs source and validated.
 -#}
 {% macro csv_title_lines(source_relation, title_type) %}
+with
+
 source as (
     select * from {{ source_relation }}
     where {{ latest_csv_file_version(source_relation) }}
@@ -68,4 +69,6 @@ validated as (
         end as quarantine_reason
     from typed
 )
+
+select * from validated
 {% endmacro %}

@@ -1,8 +1,9 @@
 {#-
     Rows of an append-only bronze table reduced to the latest version of each key (highest
     updated_at, then latest load), with source_row_count = the distinct versions it stands
-    for: the same version (key, updated_at) landed twice (a lag-window re-read) counts once.
-    Shop tables keep every extracted version in bronze; staging shows the current state.
+    for: the same version (key, updated_at) landed twice (a lag-window re-read) counts once
+    (distinct_versions). Shop tables keep every extracted version in bronze; staging shows the
+    current state.
 -#}
 {% macro latest_version(relation, key) %}
     select * from (
@@ -13,14 +14,8 @@
             ) as version_rank,
             count(*) over (partition by {{ key }}) as source_row_count
         from (
-            select
-                *,
-                row_number() over (
-                    partition by {{ key }}, updated_at order by _loaded_at desc
-                ) as copy_rank
-            from {{ relation }}
+            {{ distinct_versions(relation, key) }}
         )
-        where copy_rank = 1
     )
     where version_rank = 1
 {% endmacro %}

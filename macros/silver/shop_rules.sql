@@ -3,9 +3,12 @@
     (base_shop__<table>, through shop_versions), which its staging and quarantine models read:
     the key; the columns later layers need (missing_<column> when null or blank; the key and
     updated_at always); domain and range rules as (reason, condition on the bronze columns); and
-    the keys that must resolve, as lookups into the staging model of another table
-    (unknown_<entity> when the key is null or not found there). Only the entry of the requested
-    table is built, so that a model depends only on its own lookups.
+    the keys that must resolve, as lookups into the staging model of another table, named here
+    and referenced by shop_versions alone (unknown_<entity> when the key is null or not found
+    there). Returns these, the checks in order as (reason, condition), and their reasons: the
+    codes the quarantine model accepts (shop_quarantine), so that no list of codes is written
+    by hand. Only the entry of the requested table is built, and it calls no ref, so that
+    reading the reasons adds no dependency to a model or a test.
 -#}
 {% macro shop_rules(table) %}
     {%- if table == 'plans' -%}
@@ -32,9 +35,8 @@
                 ~ " or status is null"
             )],
             'lookups': [
-                {'column': 'customer_id', 'to': ref('stg_shop__customers'),
-                 'reason': 'unknown_customer'},
-                {'column': 'plan_id', 'to': ref('stg_shop__plans'), 'reason': 'unknown_plan'},
+                {'column': 'customer_id', 'to': 'stg_shop__customers', 'reason': 'unknown_customer'},
+                {'column': 'plan_id', 'to': 'stg_shop__plans', 'reason': 'unknown_plan'},
             ],
         } -%}
     {%- elif table == 'catalog_titles' -%}
@@ -56,7 +58,7 @@
                 "lower(trim(status)) not in ('paid', 'failed', 'refunded') or status is null"
             )],
             'lookups': [
-                {'column': 'subscription_id', 'to': ref('stg_shop__subscriptions'),
+                {'column': 'subscription_id', 'to': 'stg_shop__subscriptions',
                  'reason': 'unknown_subscription'},
             ],
         } -%}
@@ -78,6 +80,6 @@
         {%- set condition = 'known_' ~ lookup['column'] ~ 's.known_key is null' -%}
         {%- do checks.append((lookup['reason'], condition)) -%}
     {%- endfor -%}
-    {%- do rules.update({'checks': checks}) -%}
+    {%- do rules.update({'checks': checks, 'reasons': checks | map(attribute=0) | list}) -%}
     {{ return(rules) }}
 {% endmacro %}

@@ -1,12 +1,13 @@
 {#-
-    The CTEs of base_shop__viewing_sessions, read by stg_shop__viewing_sessions and its
+    The select of base_shop__viewing_sessions, read by stg_shop__viewing_sessions and its
     quarantine: the latest version of each session, cleaned, and the first rule it breaks
-    (null when none). The referential rules (a
-    known customer, a known catalog title) look the keys up in the staging models: a session
-    is judged against the customers and titles that have a valid version, the ones gold can
-    join it to. Produces the CTE validated.
+    (null when none). The referential rules (a known customer, a known catalog title) look
+    the keys up in the staging models: a session is judged against the customers and titles
+    that have a valid version, the ones gold can join it to.
 -#}
 {% macro viewing_session_lines() %}
+with
+
 sessions as (
     {{ latest_version(source('shop', 'viewing_sessions'), 'session_id') }}
 ),
@@ -58,4 +59,6 @@ validated as (
         end as quarantine_reason
     from cleaned
 )
+
+select * from validated
 {% endmacro %}

@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.quarantine_contract import contract_violations
+from tests.helpers.quarantine_contract import (
+    accepted_reasons,
+    contract_violations,
+    quarantines_missing_from_data_health,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,3 +75,39 @@ def test_a_warn_test_watching_the_source_needs_no_reason(manifest):
         if node["resource_type"] == "test" and node["name"] == "not_null_stg_shop__customers_city":
             node["config"]["severity"] = "warn"
     assert contract_violations(relaxed) == []
+
+
+def test_a_shop_quarantine_accepts_the_reasons_of_its_rules(manifest):
+    """shop_quarantine sets them from shop_rules when dbt parses: the lookups and the
+    missing_<column> rules of subscriptions among them, none written in the YAML."""
+    reasons = accepted_reasons(manifest, "model.cinelake.quarantine_shop__subscriptions")
+    assert {"missing_subscription_id", "missing_started_at", "unknown_customer"} <= reasons
+    assert {"unknown_plan", "unknown_status"} <= reasons
+
+
+def test_a_reason_dropped_from_the_rules_is_a_violation(manifest):
+    broken = copy.deepcopy(manifest)
+    meta = broken["nodes"]["model.cinelake.quarantine_shop__customers"]["config"]["meta"]
+    meta["quarantine_reasons"].remove("missing_city")
+    assert contract_violations(broken) == [
+        f"{model}.city (not_null_{model}_city): ['missing_city'] not accepted by "
+        "quarantine_shop__customers"
+        for model in ("stg_shop__customer_versions", "stg_shop__customers")
+    ]
+
+
+def test_every_quarantine_model_feeds_data_health(manifest):
+    quarantines = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["name"].startswith("quarantine_")
+    ]
+    assert len(quarantines) >= 10  # the check below is not vacuous
+    assert quarantines_missing_from_data_health(manifest) == []
+
+
+def test_a_quarantine_left_out_of_data_health_is_reported(manifest):
+    broken = copy.deepcopy(manifest)
+    parents = broken["nodes"]["model.cinelake.ops_data_quality_daily"]["depends_on"]["nodes"]
+    parents.remove("model.cinelake.quarantine_shop__payments")
+    assert quarantines_missing_from_data_health(broken) == ["quarantine_shop__payments"]

@@ -4,7 +4,24 @@
     reason (every quarantine_* model). One row per (load day, source, table, outcome,
     reason); read and landed carry no reason. Quarantined rows count on the load day of the
     bronze row they stand for (its latest copy).
+    The quarantine models are listed once, below: the import CTEs and the union are generated
+    from the list (ref needs the names when dbt parses, when the graph is not known yet), and
+    tests/unit/test_quarantine_contract.py fails when a quarantine model of the project is
+    missing from it.
 -#}
+{%- set quarantine_models = [
+    'quarantine_csv__movies',
+    'quarantine_csv__series',
+    'quarantine_tmdb__discover_movies',
+    'quarantine_tmdb__genres',
+    'quarantine_shop__plans',
+    'quarantine_shop__customers',
+    'quarantine_shop__subscriptions',
+    'quarantine_shop__catalog_titles',
+    'quarantine_shop__payments',
+    'quarantine_shop__viewing_sessions',
+] -%}
+
 with
 
 runs as (
@@ -15,46 +32,12 @@ rejects as (
     select * from {{ ref('stg_csv__rejects') }}
 ),
 
-quarantine_csv__movies as (
-    select * from {{ ref('quarantine_csv__movies') }}
-),
+{% for quarantine in quarantine_models %}
+    {{ quarantine }} as (
+        select * from {{ ref(quarantine) }}
+    ),
 
-quarantine_csv__series as (
-    select * from {{ ref('quarantine_csv__series') }}
-),
-
-quarantine_tmdb__discover_movies as (
-    select * from {{ ref('quarantine_tmdb__discover_movies') }}
-),
-
-quarantine_tmdb__genres as (
-    select * from {{ ref('quarantine_tmdb__genres') }}
-),
-
-quarantine_shop__plans as (
-    select * from {{ ref('quarantine_shop__plans') }}
-),
-
-quarantine_shop__customers as (
-    select * from {{ ref('quarantine_shop__customers') }}
-),
-
-quarantine_shop__subscriptions as (
-    select * from {{ ref('quarantine_shop__subscriptions') }}
-),
-
-quarantine_shop__catalog_titles as (
-    select * from {{ ref('quarantine_shop__catalog_titles') }}
-),
-
-quarantine_shop__payments as (
-    select * from {{ ref('quarantine_shop__payments') }}
-),
-
-quarantine_shop__viewing_sessions as (
-    select * from {{ ref('quarantine_shop__viewing_sessions') }}
-),
-
+{% endfor %}
 -- a skipped run (CSV content already loaded) read nothing new
 loaded_runs as (
     select * from runs
@@ -98,85 +81,18 @@ rejected_rows as (
 ),
 
 quarantine_unioned as (
-    select
-        load_date,
-        'csv' as source_name,
-        'movies' as source_table,
-        quarantine_reason,
-        source_row_count
-    from quarantine_csv__movies
-    union all
-    select
-        load_date,
-        'csv' as source_name,
-        'series' as source_table,
-        quarantine_reason,
-        source_row_count
-    from quarantine_csv__series
-    union all
-    select
-        load_date,
-        'tmdb' as source_name,
-        'discover_movies' as source_table,
-        quarantine_reason,
-        source_row_count
-    from quarantine_tmdb__discover_movies
-    union all
-    select
-        load_date,
-        'tmdb' as source_name,
-        'genres' as source_table,
-        quarantine_reason,
-        source_row_count
-    from quarantine_tmdb__genres
-    union all
-    select
-        load_date,
-        'shop' as source_name,
-        'plans' as source_table,
-        quarantine_reason,
-        source_row_count
-    from quarantine_shop__plans
-    union all
-    select
-        load_date,
-        'shop' as source_name,
-        'customers' as source_table,
-        quarantine_reason,
-        source_row_count
-    from quarantine_shop__customers
-    union all
-    select
-        load_date,
-        'shop' as source_name,
-        'subscriptions' as source_table,
-        quarantine_reason,
-        source_row_count
-    from quarantine_shop__subscriptions
-    union all
-    select
-        load_date,
-        'shop' as source_name,
-        'catalog_titles' as source_table,
-        quarantine_reason,
-        source_row_count
-    from quarantine_shop__catalog_titles
-    union all
-    select
-        load_date,
-        'shop' as source_name,
-        'payments' as source_table,
-        quarantine_reason,
-        source_row_count
-    from quarantine_shop__payments
-    union all
-    select
-        load_date,
-        'shop' as source_name,
-        'viewing_sessions' as source_table,
-        quarantine_reason,
-        source_row_count
-    from quarantine_shop__viewing_sessions
+    {% for quarantine in quarantine_models %}
+        {#- quarantine_<source>__<table>: the source and table it names -#}
+        {%- set source_name, source_table = quarantine.replace('quarantine_', '', 1).split('__') %}
+        select
+            load_date,
+            '{{ source_name }}' as source_name,
+            '{{ source_table }}' as source_table,
+            quarantine_reason,
+            source_row_count
+        from {{ quarantine }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 quarantined_rows as (

@@ -1,20 +1,2 @@
 {#- Versions of shop.catalog_titles breaking a rule (base_shop__catalog_titles), with the first. -#}
-with
-
-versions as (
-    select * from {{ ref('base_shop__catalog_titles') }}
-),
-
-quarantined as (
-    select
-        catalog_title_id,
-        quarantine_reason,
-        1 as source_row_count,
-        load_date,
-        updated_at,
-        _loaded_at as loaded_at
-    from versions
-    where quarantine_reason is not null
-)
-
-select * from quarantined
+{{ shop_quarantine('catalog_titles') }}

@@ -6,7 +6,7 @@ versions as (
 ),
 
 current_versions as (
-    {{ latest_valid_version('catalog_title_id') }}
+    {{ latest_valid_version('versions', 'catalog_title_id') }}
 ),
 
 renamed as (

@@ -9,7 +9,7 @@ versions as (
 ),
 
 current_versions as (
-    {{ latest_valid_version('customer_id') }}
+    {{ latest_valid_version('versions', 'customer_id') }}
 ),
 
 masked as (

@@ -24,7 +24,7 @@ versions as (
 ),
 
 current_versions as (
-    {{ latest_valid_version('payment_id') }}
+    {{ latest_valid_version('versions', 'payment_id') }}
 ),
 
 renamed as (

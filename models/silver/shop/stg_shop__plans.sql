@@ -6,7 +6,7 @@ versions as (
 ),
 
 current_versions as (
-    {{ latest_valid_version('plan_id') }}
+    {{ latest_valid_version('versions', 'plan_id') }}
 ),
 
 renamed as (

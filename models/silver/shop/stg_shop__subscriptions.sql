@@ -21,7 +21,7 @@ versions as (
 ),
 
 current_versions as (
-    {{ latest_valid_version('subscription_id') }}
+    {{ latest_valid_version('versions', 'subscription_id') }}
 ),
 
 renamed as (

@@ -3,8 +3,4 @@
     breaks (quarantine_reason, null when none): read by stg_csv__movies and
     quarantine_csv__movies. The rules (shared with the other title file): csv_title_lines.
 -#}
-with
-
 {{ csv_title_lines(source('csv', 'movies'), 'movie') }}
-
-select * from validated

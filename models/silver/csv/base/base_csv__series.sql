@@ -3,8 +3,4 @@
     breaks (quarantine_reason, null when none): read by stg_csv__series and
     quarantine_csv__series. The rules (shared with the other title file): csv_title_lines.
 -#}
-with
-
 {{ csv_title_lines(source('csv', 'series'), 'series') }}
-
-select * from validated

@@ -3,8 +3,4 @@
     shop_rules it breaks (quarantine_reason, null when none): read by stg_shop__catalog_titles
     and quarantine_shop__catalog_titles, so the rules exist once.
 -#}
-with
-
 {{ shop_versions('catalog_titles') }}
-
-select * from versions  -- noqa: AM04

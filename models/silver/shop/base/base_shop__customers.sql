@@ -6,7 +6,10 @@
 -#}
 with
 
-{{ shop_versions('customers') }},
+-- not named versions: a CTE of shop_versions is, and a nested name must not shadow
+checked_versions as (
+    {{ shop_versions('customers') }}
+),
 
 masked as (
     select
@@ -17,7 +20,7 @@ masked as (
         load_date,
         _loaded_at,
         quarantine_reason
-    from versions
+    from checked_versions
 )
 
 select * from masked

@@ -3,8 +3,4 @@
     it breaks (quarantine_reason, null when none): read by stg_shop__payments and
     quarantine_shop__payments, so the rules exist once.
 -#}
-with
-
 {{ shop_versions('payments') }}
-
-select * from versions  -- noqa: AM04

@@ -3,8 +3,4 @@
     it breaks (quarantine_reason, null when none): read by stg_shop__plans and
     quarantine_shop__plans, so the rules exist once.
 -#}
-with
-
 {{ shop_versions('plans') }}
-
-select * from versions  -- noqa: AM04

@@ -3,8 +3,4 @@
     shop_rules it breaks (quarantine_reason, null when none): read by stg_shop__subscriptions
     and quarantine_shop__subscriptions, so the rules exist once.
 -#}
-with
-
 {{ shop_versions('subscriptions') }}
-
-select * from versions  -- noqa: AM04

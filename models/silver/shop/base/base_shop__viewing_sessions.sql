@@ -3,8 +3,4 @@
     (quarantine_reason, null when none): read by stg_shop__viewing_sessions and
     quarantine_shop__viewing_sessions, so the rules exist once (viewing_session_lines).
 -#}
-with
-
 {{ viewing_session_lines() }}
-
-select * from validated
