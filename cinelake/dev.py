@@ -20,6 +20,7 @@ dead Thrift server is one line, and the next save tries again.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import queue
 import shutil
@@ -89,23 +90,9 @@ class Report:
         self.lines.append(text)
 
     def table(self, columns: list[str], rows: list[tuple]) -> None:
-        sql_client.print_table(columns, rows, out=_Lines(self))
-
-
-class _Lines:
-    """A text stream whose lines go into a Report."""
-
-    def __init__(self, report: Report):
-        self.report, self.pending = report, ""
-
-    def write(self, text: str) -> int:
-        self.pending += text
-        *done, self.pending = self.pending.split("\n")
-        self.report.lines.extend(done)
-        return len(text)
-
-    def flush(self) -> None:
-        pass
+        text = io.StringIO()
+        sql_client.print_table(columns, rows, out=text)
+        self.lines.extend(text.getvalue().splitlines())
 
 
 class WarmDbt:
@@ -133,14 +120,19 @@ class WarmDbt:
         """What the on-run-start hooks skipped here do: the ops tables once, and bronze's
         registration when a table appeared since the last one."""
         if not self.ops_tables_ready:
-            runner = self.runner_class(manifest=self.manifest)
-            operation = self._args("run-operation", "create_ops_tables", ops_tables=True)
-            if not runner.invoke(operation).success:
-                report.ok = False
-                report.say("creating the ops tables failed (dbt says why above)")
+            if not self._operation("create_ops_tables", report, ops_tables=True):
                 return False
             self.ops_tables_ready = True
         return self.register_bronze(report)
+
+    def _operation(self, macro: str, report: Report, **vars: bool) -> bool:
+        """`dbt run-operation macro` on the parsed manifest, its hook var turned on."""
+        operation = self._args("run-operation", macro, **vars)
+        if self.runner_class(manifest=self.manifest).invoke(operation).success:
+            return True
+        report.ok = False
+        report.say(f"{macro} failed (dbt says why above)")
+        return False
 
     def parse(self) -> bool:
         """Parse what changed since the last parse (dbt's partial parsing); False on an error,
@@ -149,7 +141,9 @@ class WarmDbt:
         if not result.success:
             return False
         self.manifest = result.result
-        if not (self.state / "manifest.json").is_file():  # the first parse is the baseline
+        # the first parse is the baseline: the first save compares with the project as the
+        # loop found it (what was edited before it started is built by naming it: --once)
+        if not (self.state / "manifest.json").is_file():
             self.keep_state()
         return True
 
@@ -162,11 +156,7 @@ class WarmDbt:
         tables = bronze_tables(self.settings)
         if tables == self.registered:
             return True
-        runner = self.runner_class(manifest=self.manifest)
-        operation = self._args("run-operation", "register_bronze_sources", register_bronze=True)
-        if not runner.invoke(operation).success:
-            report.ok = False
-            report.say("bronze registration failed (dbt says why above)")
+        if not self._operation("register_bronze_sources", report, register_bronze=True):
             return False
         self.registered = tables
         return True
