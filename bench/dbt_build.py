@@ -66,7 +66,8 @@ import charts  # noqa: E402  (bench/charts.py, beside this file)
 
 from cinelake import build  # noqa: E402
 from cinelake.config import load_settings  # noqa: E402
-from cinelake.stack import spark_thrift  # noqa: E402
+from cinelake.ops import store  # noqa: E402
+from cinelake.stack import spark_thrift, sql_client  # noqa: E402
 
 BIN = Path(sys.executable).parent
 EDIT_LOOP_MODEL = "stg_csv__movies"
@@ -129,7 +130,64 @@ def stage(
     }
     if Path(argv[0]).name == "dbt" and argv[1] == "build":
         results[name]["slowest"] = slowest_nodes(target_dir())
+        results[name]["work"] = spark_work(load_settings())
+        work = results[name]["work"]
+        print(f"{name:<12} {seconds:7.1f} s  {work['nodes']} nodes, {work['spark_jobs']} Spark "
+              f"jobs, {work['rows_read']:,} rows read, {work['rows_written']:,} written; "
+              f"merges copied {work['merge_rows_copied']:,} rows", flush=True)  # fmt: skip
+        return
     print(f"{name:<12} {seconds:7.1f} s", flush=True)
+
+
+def spark_work(settings) -> dict:
+    """What dbt's last invocation made Spark do, deterministic where seconds are not: its
+    nodes, Spark jobs, rows read and written (summed over their stages: `cinelake ops record`,
+    which also keeps them in ops.dbt_node_costs), the nodes that read most, and for each
+    merge that ran, the target rows it copied and the files it rewrote (Delta's
+    operationMetrics): a merge that copies most of its target rewrites the whole table."""
+    costs = store.record(settings)
+    results = json.loads((settings.dbt_target_path / "run_results.json").read_text())["results"]
+    nodes = json.loads((settings.dbt_target_path / "manifest.json").read_text())["nodes"]
+    merged = [
+        f"{nodes[r['unique_id']]['schema']}.{nodes[r['unique_id']]['alias']}"
+        for r in results
+        if r["status"] == "success"
+        and nodes.get(r["unique_id"], {}).get("config", {}).get("incremental_strategy") == "merge"
+    ]
+    merges = {}
+    for table, (columns, rows) in zip(
+        merged, sql_client.run_all(settings, [f"describe history {t} limit 1" for t in merged]),
+        strict=True,
+    ):  # fmt: skip
+        last = dict(zip(columns, rows[0], strict=True))
+        if last["operation"] != "MERGE":  # a first build or a full refresh: a replace
+            continue
+        metrics = last["operationMetrics"]
+        metrics = json.loads(metrics) if isinstance(metrics, str) else metrics
+        merges[table] = {
+            "rows_copied": int(metrics.get("numTargetRowsCopied", 0)),
+            "rows_updated": int(metrics.get("numTargetRowsUpdated", 0)),
+            "rows_inserted": int(metrics.get("numTargetRowsInserted", 0)),
+            "files_removed": int(metrics.get("numTargetFilesRemoved", 0)),
+            "files_added": int(metrics.get("numTargetFilesAdded", 0)),
+        }
+    counts = store.table_rows(settings, list(merges))
+    for table, merge in merges.items():
+        # the share of the table the merge rewrote without changing it (target: <= 10 %)
+        merge["copied_share"] = round(merge["rows_copied"] / max(counts[table], 1), 3)
+    readers = sorted(costs, key=lambda r: -r["rows_read"])[:10]
+    return {
+        "nodes": len(costs),
+        "spark_jobs": sum(r["spark_jobs"] for r in costs),
+        "rows_read": sum(r["rows_read"] for r in costs),
+        "rows_written": sum(r["rows_written"] for r in costs),
+        "rows_read_by_tests": sum(
+            r["rows_read"] for r in costs if r["node_id"].startswith("test.")
+        ),  # fmt: skip
+        "top_readers": [(r["node_id"].split(".", 2)[-1], r["rows_read"]) for r in readers],
+        "merges": merges,
+        "merge_rows_copied": sum(m["rows_copied"] for m in merges.values()),
+    }
 
 
 def run_edit_loop(dbt: str, thrift_pid: int, results: dict) -> None:

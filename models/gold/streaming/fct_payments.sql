@@ -1,8 +1,64 @@
-{#- One row per payment, keyed to the customer version valid when charged, the plan, the date. -#}
+{#-
+    One row per payment, keyed to the customer version valid when charged, the plan and the
+    date. Partitioned by paid_date, incremental: a run rewrites only the payment dates whose
+    rows can have changed since the last run (insert_overwrite: each touched date recomputed
+    whole and replaced in one Delta commit, as in fct_viewing_sessions):
+    - the dates of the payments that landed a version since (and the date a changed payment
+      held before, should its paid_at have moved);
+    - the dates of the payments of a subscription that landed a version since (the plan is
+      the one of the subscription);
+    - the dates of the payments of a customer charged at or after a version of that customer
+      that landed since (the customer version valid when charged may be that one).
+    A plan cannot leave dim_plan (the latest valid version of a plan stays), and plan_key is a
+    hash of plan_id: a new version of a plan rewrites nothing here.
+-#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='insert_overwrite',
+        partition_by=['paid_date'],
+        on_schema_change='fail',
+    )
+}}
+
+{%- set since_last_run -%}
+    (
+        -- an empty table (built before any ingestion) takes everything
+        select coalesce(max(built.loaded_at), timestamp '1900-01-01') from {{ this }} as built
+    )
+{%- endset %}
+
 with
 
 payments as (
     select * from {{ ref('stg_shop__payments') }}
+    {% if is_incremental() -%}
+        where paid_date in (
+            select changed.paid_date
+            from {{ ref('stg_shop__payments') }} as changed
+            where changed.loaded_at > {{ since_last_run }}
+            union
+            select built.paid_date
+            from {{ this }} as built
+            inner join {{ ref('stg_shop__payments') }} as changed
+                on built.payment_id = changed.payment_id
+            where changed.loaded_at > {{ since_last_run }}
+            union
+            select charged.paid_date
+            from {{ ref('stg_shop__payments') }} as charged
+            inner join {{ ref('stg_shop__subscriptions') }} as changed
+                on charged.subscription_id = changed.subscription_id
+            where changed.loaded_at > {{ since_last_run }}
+            union
+            select charged.paid_date
+            from {{ ref('stg_shop__payments') }} as charged
+            inner join {{ ref('stg_shop__customer_versions') }} as changed
+                on
+                    charged.customer_id = changed.customer_id
+                    and charged.paid_at >= changed.valid_from
+            where changed.loaded_at > {{ since_last_run }}
+        )
+    {%- endif %}
 ),
 
 subscriptions as (
@@ -31,6 +87,7 @@ joined as (
         payments.amount,
         payments.payment_status = 'paid' as is_paid,
         payments.paid_at,
+        payments.loaded_at,
         payments.paid_date
     from payments
     inner join subscriptions

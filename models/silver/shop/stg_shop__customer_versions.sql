@@ -17,6 +17,7 @@
         incremental_strategy='merge',
         unique_key='customer_version_key',
         file_format='delta',
+        tblproperties={'delta.enableDeletionVectors': 'true'},
         on_schema_change='append_new_columns',
     )
 }}

@@ -3,6 +3,8 @@
     payment_id: a run recomputes only the payments that landed a version since the last run
     (keys_landed_since_last_run), from all their versions, and merges them in; the payments
     that did not change are not read again. A Delta table in either file format: merge needs it.
+    Deletion vectors on (as every merged model: docs/modelling.md): the merge marks the rows it
+    replaces instead of rewriting the files that hold them, and writes new files for the rest.
     A version quarantined for an unknown subscription is re-read when its payment lands again,
     or by a --full-refresh.
 -#}
@@ -12,6 +14,7 @@
         incremental_strategy='merge',
         unique_key='payment_id',
         file_format='delta',
+        tblproperties={'delta.enableDeletionVectors': 'true'},
         on_schema_change='append_new_columns',
     )
 }}

@@ -9,6 +9,7 @@
         incremental_strategy='merge',
         unique_key='subscription_id',
         file_format='delta',
+        tblproperties={'delta.enableDeletionVectors': 'true'},
         on_schema_change='append_new_columns',
     )
 }}
