@@ -77,14 +77,20 @@ def version(cursor, table: str) -> int:
     return cursor.fetchall()[0][0]
 
 
+# The tables the tests read or rebuild, with everything upstream: 31 of the 61 models (silver
+# and gold; views, tables, incremental and partitioned; no seed reaches them). A build costs per
+# statement, not per row: the 30 other models (marts, bridges, quarantines, ops) would add
+# minutes and prove nothing more about Delta.
+LAKE_BUILD = ("+fct_viewing_sessions", "+dim_title", "+fct_payments", "+horror_top_titles_yearly")
+
+
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory):
     with running_stack(tmp_path_factory.mktemp("delta")) as stack:
         stack.cinelake("demo-data", "--scale", "0.05", "--seed", "7", "--as-of", AS_OF)
         on_day(stack, AS_OF).cinelake("ingest", "all")
-        # seeds and models only: the data tests are test_transform's; the crash test runs them
-        stack.dbt("seed")
-        first = stack.dbt("run")
+        # models only: their data tests are test_transform's
+        first = stack.dbt("run", "--select", *LAKE_BUILD)
         assert "ERROR=0" in first.stdout
         yield stack
 
