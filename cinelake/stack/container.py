@@ -1,6 +1,6 @@
 """The services of docker-compose.yml, one per container of the project's one image:
-`python -m cinelake.stack.container ROLE` runs ROLE in the foreground (or `health ROLE` checks
-it, for compose's healthcheck).
+`python -m cinelake.stack.container ROLE` runs ROLE in the foreground (`health spark-thrift`
+is the Thrift server's healthcheck).
 
 Each role runs the command `cinelake up` runs on a bare machine, built by the same functions
 (mariadb.start and server_command, spark_cluster.master_command and worker_command,
@@ -16,7 +16,6 @@ A JVM or a server replaces this process (exec), so compose's signals reach it di
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
 import socket
@@ -38,13 +37,12 @@ MYSQL_HOST = "mysql"
 # A container's users connect from other hosts of the compose network; root stays on the
 # Unix socket, as under `cinelake up`.
 CLIENT_HOSTS = (*mariadb.LOCAL_CLIENT_HOSTS, "%")
-MYSQL_PORT = 3306
-WORKER_UI_PORT = 8081  # fixed, for the healthcheck: each worker is its own host
+WORKER_UI_PORT = 8081  # fixed, for compose's healthcheck: each worker is its own host
 S3_PORT = 5000
 # moto keeps S3 in memory; its recorder appends every request to this file on the `s3`
 # volume and replays it at start, so that `compose down` and `up` keep the lake.
 S3_RECORDING = Path("/s3/recording.jsonl")
-S3_READY = Path("/tmp/cinelake-s3-ready")
+S3_READY = Path("/tmp/cinelake-s3-ready")  # compose's healthcheck looks for it
 
 
 def hostname() -> str:
@@ -198,28 +196,10 @@ def make_lake_bucket(settings: Settings) -> None:
         raise ServiceError(f"the lake's bucket {bucket} cannot be reached or made: {exc}") from None
 
 
-def healthy(role: str, settings: Settings) -> bool:
-    """Does ROLE serve, as the others use it: on this container's network address."""
-    here = hostname()
-    if role == "mariadb":  # on the network only once the bootstrap on loopback is done
-        return port_open(MYSQL_PORT, here)
-    if role == "spark-master":
-        return _alive(f"http://{here}:{settings.spark_master_ui_port}/json/", "status")
-    if role == "spark-worker":
-        return port_open(WORKER_UI_PORT, here)
-    if role == "spark-thrift":
-        return spark_thrift.select_one(settings.thrift_port, here)
-    if role == "s3":
-        return S3_READY.exists() and port_open(S3_PORT, here)
-    raise ValueError(f"no health check for {role}")
-
-
-def _alive(url: str, key: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=3) as resp:
-            return json.load(resp).get(key) == "ALIVE"
-    except (OSError, ValueError):
-        return False
+def thrift_healthy(settings: Settings) -> bool:
+    """`select 1` answers over Thrift on this container's network address (compose's
+    healthcheck; the other services' are shell tests of their ports)."""
+    return spark_thrift.select_one(settings.thrift_port, hostname())
 
 
 ROLES: dict[str, Callable[[Settings], None]] = {
@@ -235,12 +215,12 @@ ROLES: dict[str, Callable[[Settings], None]] = {
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("role", choices=[*ROLES, "health"])
-    parser.add_argument("checked", nargs="?", help="with `health`: the role to check")
+    parser.add_argument("checked", nargs="?", choices=["spark-thrift"], help="with `health`")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
         if args.role == "health":
-            return 0 if healthy(args.checked, settings) else 1
+            return 0 if thrift_healthy(settings) else 1
         ROLES[args.role](settings)
     except (ServiceError, SettingsError) as exc:
         print(f"cinelake: error: {exc}", file=sys.stderr)

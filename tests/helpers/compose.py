@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import subprocess
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -30,6 +31,15 @@ class ComposeProject:
         return self.engine.run(
             "docker-compose", "-f", str(COMPOSE_FILE), "--env-file", str(self.env_file),
             "-p", self.name, *args, timeout=timeout, check=check, cwd=PROJECT_ROOT,
+        )  # fmt: skip
+
+    def compose_in_background(self, *args: str) -> subprocess.Popen:
+        """A compose command left running (stdout and stderr together, as text)."""
+        return subprocess.Popen(
+            ["docker-compose", "-f", str(COMPOSE_FILE), "--env-file", str(self.env_file),
+             "-p", self.name, *args],
+            env=self.engine.env, cwd=PROJECT_ROOT, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )  # fmt: skip
 
     @property
