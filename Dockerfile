@@ -58,11 +58,16 @@ WORKDIR /app
 
 # The dependencies in a layer of their own (an empty package stands in for the sources), so
 # that editing the project does not download dbt, pyspark and dlt again. The dev extra brings
-# moto's S3 server (the `s3` service), as scripts/bootstrap.sh's install does.
+# moto's S3 server (the `s3` service), as scripts/bootstrap.sh's install does. uv resolves
+# pyproject.toml's pins as pip would, in a minute where pip takes many (it downloads every
+# botocore it tries); uv trusts the system bundle through SSL_CERT_FILE.
 COPY pyproject.toml README.md ./
 RUN python3 -m venv /app/.venv \
     && mkdir cinelake && touch cinelake/__init__.py \
-    && pip install -q -e '.[dev]' \
+    && pip install -q uv \
+    && SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt uv pip install -q --no-cache \
+        --python /app/.venv/bin/python -e '.[dev]' \
+    && pip uninstall -q -y uv \
     && rm -rf cinelake cinelake.egg-info
 
 # Spark's extra jars, by Maven from the pinned pom, where `python -m cinelake.stack.spark_jars`
