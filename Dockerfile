@@ -61,14 +61,15 @@ WORKDIR /app
 # moto's S3 server (the `s3` service), as scripts/bootstrap.sh's install does. uv resolves
 # pyproject.toml's pins as pip would, in a minute where pip takes many (it downloads every
 # botocore it tries); uv trusts the system bundle through SSL_CERT_FILE.
-COPY pyproject.toml README.md ./
+# pyproject.toml alone: its `readme` need only exist here (the real one comes with the code).
+COPY pyproject.toml ./
 RUN python3 -m venv /app/.venv \
-    && mkdir cinelake && touch cinelake/__init__.py \
+    && mkdir cinelake && touch cinelake/__init__.py README.md \
     && pip install -q uv \
     && SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt uv pip install -q --no-cache \
         --python /app/.venv/bin/python -e '.[dev]' \
     && pip uninstall -q -y uv \
-    && rm -rf cinelake cinelake.egg-info
+    && rm -rf cinelake cinelake.egg-info README.md /tmp/uv-*
 
 # Spark's extra jars, by Maven from the pinned pom, where `python -m cinelake.stack.spark_jars`
 # puts them on a bare machine (<venv>/share/cinelake/jars, with its stamp: the pom's sha256).

@@ -157,11 +157,14 @@ def serve_s3(_settings: Settings) -> None:
         "MOTO_ENABLE_RECORDING": "True",
         "MOTO_RECORDER_FILEPATH": str(S3_RECORDING),
     }
-    if os.fork() == 0:
+    child = os.fork()
+    if child == 0:  # a grandchild does it, whom docker-init (pid 1) reaps: moto never would
         try:
-            _replay_s3()
+            if os.fork() == 0:
+                _replay_s3()
         finally:
             os._exit(0)
+    os.waitpid(child, 0)
     moto = Path(sys.executable).with_name("moto_server")
     _exec([str(moto), "-H", ALL_INTERFACES, "-p", str(S3_PORT)], env)
 

@@ -113,7 +113,8 @@ def server_command(settings: Settings) -> list[str]:
 
 
 def run_sql_as_root(settings: Settings, sql: str, timeout_s: float = 60) -> str:
-    """Run SQL through the Unix socket as root (socket auth); return its tab-separated output.
+    """Run SQL through the Unix socket as the admin account of the OS user (socket auth: root
+    for root); return its tab-separated output.
 
     The SQL goes through stdin so that passwords never show up in the process list.
     """
@@ -122,7 +123,9 @@ def run_sql_as_root(settings: Settings, sql: str, timeout_s: float = 60) -> str:
             find_binary("mariadb"),
             "--no-defaults",
             f"--socket={settings.mysql_socket}",
-            "--user=root",
+            # The account of the OS user who made the data directory (--auth-root-socket-user):
+            # `root` only when that is root; as anyone else (a container's user) it is theirs.
+            f"--user={_os_user()}",
             "--batch",
             "--skip-column-names",
         ],
