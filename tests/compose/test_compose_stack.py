@@ -125,6 +125,7 @@ def test_down_then_up_keeps_the_warehouse(project, job):
     containers."""
     [(before,)] = project.thrift_rows("select count(*) from gold.dim_title")
     project.compose("down", timeout=300)
+    project.forget_containers()
     project.compose("up", "-d", "spark-thrift", "spark-worker-1", timeout=900)
     wait_until(
         lambda: project.state("spark-thrift")["Health"]["Status"] == "healthy",

@@ -9,7 +9,7 @@ import json
 import subprocess
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyhive import hive
@@ -25,6 +25,7 @@ class ComposeProject:
     engine: Engine
     env_file: Path
     name: str
+    _ids: dict[str, str] = field(default_factory=dict)
 
     def compose(self, *args: str, timeout: float = 600, check: bool = True):
         """Debian's docker-compose 1.29 (the older of the two Compose the file supports)."""
@@ -51,7 +52,14 @@ class ComposeProject:
         return int(self.settings[variable])
 
     def container(self, service: str) -> str:
-        return self.compose("ps", "-q", service).stdout.strip()
+        """The container's id (`docker-compose ps` starts a Python: asked once per service)."""
+        if service not in self._ids or not self._ids[service]:
+            self._ids[service] = self.compose("ps", "-q", service).stdout.strip()
+        return self._ids[service]
+
+    def forget_containers(self) -> None:
+        """After `down`: the next `up` makes new containers."""
+        self._ids.clear()
 
     def logs(self, service: str) -> str:
         return self.engine.run("docker", "logs", self.container(service), check=False).stdout
