@@ -42,8 +42,8 @@ ARG CINELAKE_UID=185
 RUN groupadd --system --gid "$CINELAKE_UID" cinelake \
     && useradd --system --uid "$CINELAKE_UID" --gid cinelake --create-home \
         --home-dir /home/cinelake cinelake \
-    && mkdir -p /data /var/lib/cinelake-mysql /s3 \
-    && chown cinelake:cinelake /data /var/lib/cinelake-mysql /s3
+    && mkdir -p /data /var/lib/cinelake-mysql \
+    && chown cinelake:cinelake /data /var/lib/cinelake-mysql
 
 # pip trusts the system bundle (with the extra CAs), not only its own.
 ENV PIP_CERT=/etc/ssl/certs/ca-certificates.crt \

@@ -20,15 +20,13 @@ import os
 import secrets
 import socket
 import sys
-import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 from cinelake import lake
 from cinelake.config import Settings, SettingsError, load_settings, process_environment
 from cinelake.stack import mariadb, metastore, spark_cluster, spark_runtime, spark_thrift
-from cinelake.stack.process import ServiceError, port_open
+from cinelake.stack.process import ServiceError
 
 ALL_INTERFACES = "0.0.0.0"
 # Compose host names (docker-compose.yml's services).
@@ -39,10 +37,6 @@ MYSQL_HOST = "mysql"
 CLIENT_HOSTS = (*mariadb.LOCAL_CLIENT_HOSTS, "%")
 WORKER_UI_PORT = 8081  # fixed, for compose's healthcheck: each worker is its own host
 S3_PORT = 5000
-# moto keeps S3 in memory; its recorder appends every request to this file on the `s3`
-# volume and replays it at start, so that `compose down` and `up` keep the lake.
-S3_RECORDING = Path("/s3/recording.jsonl")
-S3_READY = Path("/tmp/cinelake-s3-ready")  # compose's healthcheck looks for it
 
 
 def hostname() -> str:
@@ -149,35 +143,10 @@ def serve_spark_thrift(settings: Settings) -> None:
 
 
 def serve_s3(_settings: Settings) -> None:
-    """moto's S3 server, with its recording replayed once it listens (by a child process:
-    the server itself replaces this one)."""
-    S3_READY.unlink(missing_ok=True)
-    env = {
-        **process_environment(),
-        "MOTO_ENABLE_RECORDING": "True",
-        "MOTO_RECORDER_FILEPATH": str(S3_RECORDING),
-    }
-    child = os.fork()
-    if child == 0:  # a grandchild does it, whom docker-init (pid 1) reaps: moto never would
-        try:
-            if os.fork() == 0:
-                _replay_s3()
-        finally:
-            os._exit(0)
-    os.waitpid(child, 0)
+    """moto's S3 server. It keeps the lake in memory: a real bucket for a lake that must
+    outlive the container (docs/containers.md)."""
     moto = Path(sys.executable).with_name("moto_server")
-    _exec([str(moto), "-H", ALL_INTERFACES, "-p", str(S3_PORT)], env)
-
-
-def _replay_s3() -> None:
-    while not port_open(S3_PORT):
-        time.sleep(0.1)
-    if S3_RECORDING.is_file() and S3_RECORDING.stat().st_size:
-        api = f"http://127.0.0.1:{S3_PORT}/moto-api/recorder/replay-recording"
-        request = urllib.request.Request(api, data=b"", method="POST")
-        with urllib.request.urlopen(request, timeout=3600):
-            pass
-    S3_READY.touch()
+    _exec([str(moto), "-H", ALL_INTERFACES, "-p", str(S3_PORT)], process_environment())
 
 
 def make_lake_bucket(settings: Settings) -> None:

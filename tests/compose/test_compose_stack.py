@@ -2,8 +2,9 @@
 the image built from Debian, `up` running the whole job (MariaDB, a Spark master and two
 workers, each its own host, the Thrift server, the lake on moto's S3, the TMDB stand-in, the
 pipeline job, the docs server), one worker killed while dbt builds and the build still green,
-gold over Thrift and the docs page through the ports published on 127.0.0.1, and `down` then
-`up` keeping the warehouse; `down -v` at the end.
+gold over Thrift and the docs page through the ports published on 127.0.0.1; `down -v` at the
+end. (`down` then `up` keeps the catalog and the job's state, not moto's in-memory lake: not
+tested here, see docs/containers.md.)
 
 Cost (2 cores): see docs/containers.md, "The compose test": the image is built once per data
 root and then only its last layer (the project's code) when that changed.
@@ -70,10 +71,15 @@ def test_executors_on_both_worker_hosts_ran_tasks(project, job):
     [app] = project.get_json("CINELAKE_SPARK_UI_PORT", "/api/v1/applications")
     path = f"/api/v1/applications/{app['id']}/allexecutors"
     executors = [e for e in project.get_json("CINELAKE_SPARK_UI_PORT", path) if e["id"] != "driver"]
-    by_host = {e["hostPort"].split(":")[0]: e for e in executors}
-    assert set(by_host) >= WORKER_HOSTS, executors
-    assert all(by_host[host]["totalTasks"] > 0 for host in WORKER_HOSTS)
-    assert not by_host[KILLED_WORKER]["isActive"] and by_host["spark-worker-1"]["isActive"]
+    tasks = {host: 0 for host in WORKER_HOSTS}
+    active = set()
+    for executor in executors:
+        host = executor["hostPort"].split(":")[0]
+        tasks[host] = tasks.get(host, 0) + executor["totalTasks"]
+        if executor["isActive"]:
+            active.add(host)
+    assert set(tasks) == WORKER_HOSTS and all(tasks.values()), executors
+    assert active == WORKER_HOSTS - {KILLED_WORKER}, executors
 
 
 def test_gold_answers_over_thrift_on_loopback(project, job):
@@ -131,19 +137,3 @@ def test_secrets_are_in_no_log(project, job):
     ]
     logs = project.compose("logs", "--no-color").stdout
     assert logs and not [s for s in secrets if s in logs]
-
-
-def test_down_then_up_keeps_the_warehouse(project, job):
-    """Last: the catalog (MariaDB's volume) and the lake (the S3 stand-in's) outlive their
-    containers."""
-    [(before,)] = project.thrift_rows("select count(*) from gold.dim_title")
-    project.compose("down", timeout=300)
-    project.forget_containers()
-    project.compose("up", "-d", "spark-thrift", "spark-worker-1", timeout=900)
-    wait_until(
-        lambda: project.state("spark-thrift")["Health"]["Status"] == "healthy",
-        600,
-        "the Thrift server healthy again",
-        every_s=2,
-    )
-    assert project.thrift_rows("select count(*) from gold.dim_title") == [(before,)]
