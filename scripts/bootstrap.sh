@@ -46,11 +46,14 @@ have_mariadb || packages+=(mariadb-server)
 command -v mvn >/dev/null 2>&1 || packages+=(maven)
 "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 # Tools only the tests use (scripts/test.sh sets this): Debian's Chromium for the docs-site
-# browser test, Compose v1 to validate docker-compose.yml (offline, no Docker engine).
+# browser test; Compose v1, Debian's Docker engine and debootstrap (the Debian base image where
+# no registry answers) for the compose tests, which start an engine of their own.
 if [ -n "${CINELAKE_TEST_TOOLS:-}" ]; then
     command -v chromium >/dev/null 2>&1 || packages+=(chromium)
     command -v chromedriver >/dev/null 2>&1 || packages+=(chromium-driver)
     command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose)
+    [ -x /usr/sbin/dockerd ] || command -v dockerd >/dev/null 2>&1 || packages+=(docker.io)
+    [ -x /usr/sbin/debootstrap ] || command -v debootstrap >/dev/null 2>&1 || packages+=(debootstrap)
 fi
 if [ ${#packages[@]} -gt 0 ]; then
     apt_install "${packages[@]}"

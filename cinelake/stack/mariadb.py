@@ -23,6 +23,9 @@ from cinelake.stack.process import Daemon, Launch, ServiceError
 NAME = "mariadb"
 # Debian installs the server binaries in /usr/sbin, which is not on every user's PATH.
 SBIN_DIRS = ("/usr/sbin", "/usr/local/sbin")
+# Where the users may connect from: this machine. A compose container adds "%" (any host of
+# its network), cinelake/stack/container.py.
+LOCAL_CLIENT_HOSTS = ("localhost", LOOPBACK)
 INSTALL_HINT = "install it with `apt-get install mariadb-server`"
 
 
@@ -110,7 +113,8 @@ def server_command(settings: Settings) -> list[str]:
 
 
 def run_sql_as_root(settings: Settings, sql: str, timeout_s: float = 60) -> str:
-    """Run SQL through the Unix socket as root (socket auth); return its tab-separated output.
+    """Run SQL through the Unix socket as the admin account of the OS user (socket auth: root
+    for root); return its tab-separated output.
 
     The SQL goes through stdin so that passwords never show up in the process list.
     """
@@ -119,7 +123,9 @@ def run_sql_as_root(settings: Settings, sql: str, timeout_s: float = 60) -> str:
             find_binary("mariadb"),
             "--no-defaults",
             f"--socket={settings.mysql_socket}",
-            "--user=root",
+            # The account of the OS user who made the data directory (--auth-root-socket-user):
+            # `root` only when that is root; as anyone else (a container's user) it is theirs.
+            f"--user={_os_user()}",
             "--batch",
             "--skip-column-names",
         ],
@@ -146,10 +152,10 @@ def _quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def bootstrap_sql(settings: Settings) -> str:
+def bootstrap_sql(settings: Settings, client_hosts: tuple[str, ...] = LOCAL_CLIENT_HOSTS) -> str:
     """Idempotent: the shop database, its owner and the read-only etl user; the metastore
     database (Spark's catalog) and its owner, who may touch nothing else. Passwords from the
-    settings."""
+    settings; each user may connect from `client_hosts`."""
     db = settings.mysql_database
     metastore_password = settings.ensure_metastore_password()
     statements = [
@@ -165,7 +171,7 @@ def bootstrap_sql(settings: Settings) -> str:
         (metastore.USER, metastore_password, "all privileges", metastore.DATABASE),
     ]
     for user, password, privileges, database in users:
-        for host in ("localhost", LOOPBACK):
+        for host in client_hosts:
             account = f"{_quote(user)}@{_quote(host)}"
             statements += [
                 f"create user if not exists {account} identified by {_quote(password)};",
@@ -176,7 +182,9 @@ def bootstrap_sql(settings: Settings) -> str:
     return "\n".join(statements) + "\n"
 
 
-def start(settings: Settings) -> tuple[int, bool]:
+def start(
+    settings: Settings, client_hosts: tuple[str, ...] = LOCAL_CLIENT_HOSTS
+) -> tuple[int, bool]:
     """Start MariaDB unless ours already runs; (re)apply the bootstrap SQL either way."""
     pid, started = daemon(settings).ensure_running(
         [(settings.mysql_port, "MariaDB", "CINELAKE_MYSQL_PORT")],
@@ -186,7 +194,7 @@ def start(settings: Settings) -> tuple[int, bool]:
     if started:
         # It makes its socket world-writable whatever the umask; only its owner may use it.
         settings.mysql_socket.chmod(0o700)
-    run_sql_as_root(settings, bootstrap_sql(settings))
+    run_sql_as_root(settings, bootstrap_sql(settings, client_hosts))
     metastore.ensure_schema(settings)  # Hive's schema, on the first start only
     return pid, started
 

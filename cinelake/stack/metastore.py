@@ -107,12 +107,12 @@ def hive_site_xml(properties: dict[str, str]) -> str:
     return "\n".join([*lines, "</configuration>", ""])
 
 
-def write_hive_site(settings: Settings) -> Path:
+def write_hive_site(settings: Settings, host: str = LOOPBACK) -> Path:
     """Write `<home>/spark/conf/hive-site.xml`, owner-only from its creation (it holds the
-    password), replacing the old one in one rename."""
+    password), replacing the old one in one rename. MariaDB on `host` (compose: its service)."""
     folder = spark_runtime.conf_dir(settings)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    url = jdbc_url(LOOPBACK, settings.mysql_port)
+    url = jdbc_url(host, settings.mysql_port)
     text = hive_site_xml(hive_site_properties(url, settings.ensure_metastore_password()))
     path = folder / HIVE_SITE
     staging = folder / f".{HIVE_SITE}.{os.getpid()}"

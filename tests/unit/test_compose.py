@@ -1,8 +1,10 @@
-"""docker-compose.yml, checked without a Docker engine (none runs here).
+"""docker-compose.yml and the Dockerfile, checked without a Docker engine (the compose stack
+itself runs in tests/compose/, on an engine of the suite's own).
 
 Debian's docker-compose 1.29 validates the file against the Compose schema offline; the rest
-are the stack's own rules, read from the YAML: loopback-only ports, healthchecks, named
-volumes, credentials from .env, one Spark version, one lake path.
+are the stack's own rules, read from the YAML: one image from Debian, every role the command
+`cinelake up` runs (cinelake/stack/container.py), loopback-only ports, healthchecks, named
+volumes, credentials from .env, the lake on S3 for every host.
 """
 
 from __future__ import annotations
@@ -11,23 +13,22 @@ import os
 import re
 import shutil
 import subprocess
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pyspark
 import pytest
 import yaml
 
 from cinelake.config import load_settings
-from cinelake.stack import metastore, spark_jars, spark_thrift
+from cinelake.stack import container, spark_jars, spark_thrift
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
 VARIABLE = re.compile(r"\$\{(\w+)(:?[-?][^}]*)?\}")
 REQUIRED = re.compile(r"\$\{(\w+):\?[^}]*\}")
-LAKE = "/lake"
-IMAGE_UID = "185"  # the apache/spark image's `spark` user, also the Dockerfile's user
+DOCKERFILE = ROOT / "Dockerfile"
+IMAGE = "cinelake:local"
+SPARK_JVMS = {"spark-thrift", "spark-worker-1", "spark-worker-2"}
 
 
 @pytest.fixture(scope="module")
@@ -138,19 +139,110 @@ def test_volumes_are_named_or_read_only_project_files(compose, services):
                 assert target.startswith("/")
 
 
-def test_spark_images_are_the_installed_pyspark_version(services):
-    spark = {s["image"] for s in services.values() if s.get("image", "").startswith("apache/")}
-    assert spark == {f"apache/spark:{pyspark.__version__}"}, "bump the image with pyspark"
+def test_every_service_runs_the_one_image_built_from_debian(services):
+    assert {s["image"] for s in services.values()} == {IMAGE}
+    for name, service in services.items():
+        assert service["build"]["context"] == ".", name
+    froms = re.findall(r"^FROM (\S+)", DOCKERFILE.read_text(), re.M)
+    assert froms == ["debian:bookworm-slim"]
 
 
-def test_the_lake_is_one_path_for_driver_executors_and_the_job(services):
-    for name in ("spark-thrift", "spark-worker", "pipeline"):
-        assert f"lake:{LAKE}" in services[name]["volumes"], name
-    assert services["pipeline"]["environment"]["CINELAKE_LAKE_URL"] == LAKE
-    assert confs(services["spark-thrift"]["command"])["spark.cinelake.lake_root"] == LAKE
-    # Executors write table files where the driver commits them.
-    for name in ("spark-thrift", "spark-worker"):
-        assert "warehouse:/warehouse" in services[name]["volumes"], name
+def role(service: dict) -> str | None:
+    """The cinelake.stack.container role a service runs, if any."""
+    command = [str(arg) for arg in service.get("command", [])]
+    if command[:3] == ["python", "-m", "cinelake.stack.container"]:
+        return command[3]
+    return None
+
+
+def test_every_server_runs_its_cinelake_up_role(services):
+    roles = {name: role(service) for name, service in services.items()}
+    assert roles == {
+        "mysql": "mariadb",
+        "s3": "s3",
+        "lake-bucket": "lake-bucket",
+        "spark-master": "spark-master",
+        "spark-worker-1": "spark-worker",
+        "spark-worker-2": "spark-worker",
+        "spark-thrift": "spark-thrift",
+        "tmdb-standin": None,
+        "pipeline": None,
+        "docs": None,
+    }
+    assert set(roles.values()) - {None} == set(container.ROLES)
+    thrift_check = services["spark-thrift"]["healthcheck"]["test"]
+    assert thrift_check[-3:] == ["cinelake.stack.container", "health", "spark-thrift"]
+
+
+def test_each_host_is_named_as_the_roles_expect(services):
+    assert services["spark-master"]["hostname"] == container.MASTER_HOST
+    assert services["spark-thrift"]["environment"]["CINELAKE_MYSQL_HOST"] == container.MYSQL_HOST
+    assert container.MYSQL_HOST in services
+    for name in SPARK_JVMS | {"spark-master", "mysql", "s3"}:
+        assert services[name]["hostname"] == name
+
+
+def test_the_lake_is_one_s3_url_for_driver_executors_and_the_job(services):
+    """Every worker is its own host with its own disk: bronze, silver and gold are on S3."""
+    lakes = {services[name]["environment"]["CINELAKE_LAKE_URL"] for name in SPARK_JVMS}
+    lakes.add(services["pipeline"]["environment"]["CINELAKE_LAKE_URL"])
+    [lake] = lakes
+    assert lake.startswith("${CINELAKE_LAKE_URL:-s3://")
+    for name in SPARK_JVMS:
+        assert not services[name].get("volumes"), f"{name} shares a disk"
+        assert "AWS_SECRET_ACCESS_KEY" in services[name]["environment"], name
+
+
+def argv_of(role_function, settings) -> list[str]:
+    """The command line a role would exec."""
+    seen = []
+
+    def capture(argv, env):
+        seen.append(argv)
+
+    original = container._exec
+    container._exec = capture
+    try:
+        role_function(settings)
+    finally:
+        container._exec = original
+    [argv] = seen
+    return argv
+
+
+def test_the_thrift_server_is_cinelake_ups_on_the_container_network(tmp_path, monkeypatch):
+    """The same spark-submit as `cinelake up --cluster`, with the same properties file and the
+    same confs, but the container's addresses, master and warehouse."""
+    monkeypatch.setenv("CINELAKE_HOME", str(tmp_path))
+    monkeypatch.setenv("CINELAKE_SPARK_WORKERS", "2")
+    monkeypatch.setenv("CINELAKE_LAKE_URL", "s3://bucket/lake")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://s3:5000")
+    monkeypatch.setenv("CINELAKE_PII_SALT", "a-test-salt-of-16-chars")
+    monkeypatch.setenv("CINELAKE_METASTORE_PASSWORD", "a-test-password-16")
+    monkeypatch.setenv("CINELAKE_MYSQL_HOST", "mysql")
+    monkeypatch.setenv("CINELAKE_MYSQL_PORT", "3306")
+    monkeypatch.setattr(spark_jars, "require", lambda: [tmp_path / "a.jar"])
+    monkeypatch.setattr(container, "hostname", lambda: "spark-thrift")
+    settings = load_settings()
+    local = spark_thrift.submit_command(settings, instance="0123456789abcdef")
+    compose = argv_of(container.serve_spark_thrift, settings)
+    changed = {
+        "spark.driver.host": "spark-thrift",
+        "spark.driver.bindAddress": "0.0.0.0",
+        "spark.sql.warehouse.dir": "s3a://bucket/lake/warehouse",
+    }
+    local_confs, compose_confs = confs(local), confs(compose)
+    assert set(local_confs) == set(compose_confs)
+    differs = {k: v for k, v in compose_confs.items() if local_confs[k] != v}
+    differs.pop(spark_thrift.INSTANCE_CONF)  # a fresh token per start
+    assert differs == changed
+    assert compose[compose.index("--master") + 1] == "spark://spark-master:7077"
+    assert "hive.server2.thrift.bind.host=0.0.0.0" in compose
+    assert compose[compose.index("--properties-file") + 1] == str(spark_thrift.SPARK_DEFAULTS)
+    # The catalog: the `mysql` service, in the owner-only hive-site.xml `cinelake up` writes.
+    site = tmp_path / "spark" / "conf" / "hive-site.xml"
+    assert "jdbc:mariadb://mysql:3306/metastore" in site.read_text()
+    assert site.stat().st_mode & 0o077 == 0
 
 
 def confs(argv: list[str]) -> dict[str, str]:
@@ -159,57 +251,15 @@ def confs(argv: list[str]) -> dict[str, str]:
     return {key: value for key, value in pairs}
 
 
-def properties_file(path: Path) -> dict[str, str]:
-    lines = (line.strip() for line in path.read_text().splitlines())
-    pairs = (line.split(None, 1) for line in lines if line and not line.startswith("#"))
-    return {key: value for key, value in pairs}
-
-
-def test_cinelake_up_and_compose_share_one_spark_properties_file(services, tmp_path, monkeypatch):
-    """The fixed properties are written once, in SPARK_DEFAULTS, which both command lines load;
-    each gives the same per-stack properties (its own values) on top, and no fixed one."""
-    monkeypatch.setenv("CINELAKE_HOME", str(tmp_path))
-    monkeypatch.setenv("CINELAKE_SPARK_WORKERS", "2")  # compose runs a cluster
-    monkeypatch.setattr(spark_jars, "require", lambda: [tmp_path / "a.jar"])
-    local = spark_thrift.submit_command(load_settings(), instance="0123456789abcdef")
-    thrift = services["spark-thrift"]
-    compose_argv = [str(arg) for arg in thrift["command"]]
-    fixed = properties_file(spark_thrift.SPARK_DEFAULTS)
-    assert fixed, "no property in the shared file"
-    # Both load the file...
-    assert local[local.index("--properties-file") + 1] == str(spark_thrift.SPARK_DEFAULTS)
-    in_container = compose_argv[compose_argv.index("--properties-file") + 1]
-    mounts = [v for v in thrift["volumes"] if v.split(":")[1] == in_container]
-    source = ROOT / mounts[0].split(":")[0]
-    assert mounts and source.resolve() == spark_thrift.SPARK_DEFAULTS.resolve(), mounts
-    # ...and give the same per-stack properties, none of the file's; but the instance token,
-    # by which `cinelake up` knows its own server on the port (compose has a container's).
-    assert set(confs(local)) == set(confs(compose_argv)) | {spark_thrift.INSTANCE_CONF}
-    assert not set(fixed) & set(confs(local))
-
-
-def test_spark_containers_get_the_pinned_jars_from_the_project_image(services):
-    """The Thrift server and the workers mount the volume that the one-shot fills with the jars
-    the Dockerfile fetched with Maven from the same pom as `cinelake up`'s set-up."""
-    thrift = services["spark-thrift"]
-    class_path = thrift["command"][thrift["command"].index("--driver-class-path") + 1]
-    jar_dir, wildcard = class_path.rsplit("/", 1)
-    assert wildcard == "*"
-    assert confs([str(a) for a in thrift["command"]])["spark.executor.extraClassPath"] == class_path
-    for name in ("spark-thrift", "spark-worker"):
-        mounted = [v for v in services[name]["volumes"] if v.split(":")[1] == jar_dir]
-        assert len(mounted) == 1 and mounted[0].endswith(":ro"), services[name]["volumes"]
-        assert services[name]["depends_on"]["spark-jars"] == {
-            "condition": "service_completed_successfully"
-        }
-    volume = mounted[0].split(":")[0]
-    copier = services["spark-jars"]
-    assert f"{volume}:/jars" in copier["volumes"]
-    assert copier["entrypoint"][-1] == "cp /usr/local/share/cinelake/jars/*.jar /jars/"
-    dockerfile = (ROOT / "Dockerfile").read_text()
+def test_the_image_has_the_pinned_jars_where_cinelake_up_looks(services):
+    """Maven fetches the pom of `cinelake up`'s set-up into the venv's jar folder, with the
+    stamp spark_jars checks; the last layer verifies it (a no-op when current)."""
+    dockerfile = DOCKERFILE.read_text()
     assert "COPY cinelake/stack/spark-jars.pom.xml" in dockerfile
     assert "dependency:copy-dependencies" in dockerfile
-    assert "COPY --from=jars /build/jars /usr/local/share/cinelake/jars" in dockerfile
+    assert "jars=/app/.venv/share/cinelake/jars" in dockerfile
+    assert f'"$jars/{spark_jars.STAMP}"' in dockerfile
+    assert "python -m cinelake.stack.spark_jars" in dockerfile
 
 
 def test_python_servers_listen_beyond_loopback_inside_their_container(services):
@@ -217,19 +267,32 @@ def test_python_servers_listen_beyond_loopback_inside_their_container(services):
         assert services[name]["environment"]["CINELAKE_BIND_HOST"] == "0.0.0.0", name
 
 
-def test_volume_owner_is_the_images_user(services):
-    assert services["volume-init"]["entrypoint"][1] == f"{IMAGE_UID}:{IMAGE_UID}"
-    dockerfile = (ROOT / "Dockerfile").read_text()
-    assert f"ARG CINELAKE_UID={IMAGE_UID}" in dockerfile
+def test_the_image_does_not_run_as_root_and_owns_its_volumes(compose, services):
+    dockerfile = DOCKERFILE.read_text()
     assert re.search(r"^USER cinelake$", dockerfile, re.M), "the image must not run as root"
+    # A new named volume takes the owner of the image's folder it is mounted on.
+    chowned = re.search(r"chown cinelake:cinelake (.*)$", dockerfile, re.M).group(1).split()
+    for service in services.values():
+        for volume in service.get("volumes", []):
+            assert volume.split(":")[1] in chowned, volume
+
+
+def test_the_extra_ca_comes_before_any_download():
+    dockerfile = DOCKERFILE.read_text()
+    assert dockerfile.index("COPY docker/ca/") < dockerfile.index("apt-get install")
+    assert dockerfile.index("update-ca-certificates") < dockerfile.index("pip install")
+    assert "PIP_CERT=/etc/ssl/certs/ca-certificates.crt" in dockerfile
+    assert (ROOT / "docker" / "ca" / ".gitignore").read_text().strip() == "*.crt"
 
 
 def test_dockerfile_installs_the_project():
-    dockerfile = (ROOT / "Dockerfile").read_text()
-    assert re.search(r"^COPY pyproject\.toml .*\./$", dockerfile, re.M)
+    dockerfile = DOCKERFILE.read_text()
+    assert re.search(r"^COPY pyproject\.toml \./$", dockerfile, re.M)
     assert re.search(r"^COPY \. \.$", dockerfile, re.M)
     # editable, so that cinelake.config.PROJECT_ROOT is the copied project (seeds, dbt)
     assert "pip install --no-deps -e ." in dockerfile
+    # the project's code last: editing it rebuilds one layer
+    assert dockerfile.index("COPY . .") > dockerfile.index("dependency:copy-dependencies")
 
 
 def test_the_pipeline_job_is_the_job_of_main_sh(services):
@@ -239,7 +302,7 @@ def test_the_pipeline_job_is_the_job_of_main_sh(services):
     assert main.index("scripts/pipeline.sh") > main.index("cinelake up")
 
 
-def test_the_pii_salt_goes_to_the_spark_jvms_only(services):
+def test_the_pii_salt_goes_to_the_spark_jvms_that_run_sql_only(services):
     """The SQL reads the salt from the environment of the JVM evaluating it (the Thrift server,
     executors inheriting it from their worker): nothing else needs it, nothing else gets it."""
     has_salt = {
@@ -247,43 +310,8 @@ def test_the_pii_salt_goes_to_the_spark_jvms_only(services):
         for name, service in services.items()
         if "CINELAKE_PII_SALT" in (service.get("environment") or {})
     }
-    assert has_salt == {"spark-thrift", "spark-worker"}
-    for name in has_salt:
-        assert "CINELAKE_PII_SALT" not in " ".join(map(str, services[name]["command"])), name
+    assert has_salt == SPARK_JVMS
     assert "salt" not in spark_thrift.SPARK_DEFAULTS.read_text().lower()
-
-
-def hive_site(path: Path) -> dict[str, str]:
-    root = ET.parse(path).getroot()
-    return {p.findtext("name"): p.findtext("value") for p in root.iter("property")}
-
-
-def test_the_catalog_is_the_metastore_in_the_mysql_service(services):
-    """spark-thrift finds the metastore in the hive-site.xml mounted in its conf dir: the same
-    properties `cinelake up` writes, pointed at the `mysql` service, the password read from the
-    JVM's environment; the database and its user are made at MariaDB's first start, the schema
-    by the one-shot running the code `cinelake up` runs, before the Thrift server starts."""
-    thrift = services["spark-thrift"]
-    mounts = {v.split(":")[1]: v.split(":")[0] for v in thrift["volumes"]}
-    site = ROOT / mounts["/opt/spark/conf/hive-site.xml"]
-    password_env = "CINELAKE_METASTORE_PASSWORD"
-    expected = metastore.hive_site_properties(
-        metastore.jdbc_url("mysql", 3306), "${env." + password_env + "}"
-    )
-    assert hive_site(site) == expected
-    assert password_env in thrift["environment"]
-    assert not any("jdo" in key or "derby" in key for key in confs(thrift["command"]))
-    init = services["mysql"]["volumes"]
-    script = next(v.split(":")[0] for v in init if "metastore" in v)
-    text = (ROOT / script).read_text()
-    assert f"create database if not exists {metastore.DATABASE}" in text
-    assert f"'{metastore.USER}'@'%'" in text and password_env in text
-    schema = services["metastore-schema"]
-    assert schema["command"] == ["python", "-m", "cinelake.stack.metastore"]
-    assert schema["environment"]["CINELAKE_MYSQL_HOST"] == "mysql"
-    assert thrift["depends_on"]["metastore-schema"] == {
-        "condition": "service_completed_successfully"
-    }
 
 
 def test_the_metastore_password_goes_where_it_is_used_only(services):
@@ -292,16 +320,17 @@ def test_the_metastore_password_goes_where_it_is_used_only(services):
         for name, service in services.items()
         if "CINELAKE_METASTORE_PASSWORD" in (service.get("environment") or {})
     }
-    assert has_password == {"mysql", "metastore-schema", "spark-thrift"}
-    for name in has_password:
-        assert "CINELAKE_METASTORE_PASSWORD" not in " ".join(map(str, services[name]["command"]))
+    assert has_password == {"mysql", "spark-thrift"}
 
 
 def test_the_pipeline_job_reaches_the_thrift_server_and_its_ui_by_service_name(services):
     """pipeline.sh's `cinelake ops record` reads the Spark UI of the Thrift server's JVM, and
-    `cinelake sql`/`maintain` talk to it: by its compose host name and its container ports."""
+    `cinelake sql`/`maintain` talk to it: by its compose host name and its container ports,
+    the defaults the role starts it with."""
     job = services["pipeline"]["environment"]
-    thrift = services["spark-thrift"]
-    assert job["CINELAKE_THRIFT_HOST"] == "spark-thrift"
-    assert f"hive.server2.thrift.port={job['CINELAKE_THRIFT_PORT']}" in thrift["command"]
-    assert f"spark.ui.port={job['CINELAKE_SPARK_UI_PORT']}" in thrift["command"]
+    settings = load_settings()
+    assert job["CINELAKE_THRIFT_HOST"] == services["spark-thrift"]["hostname"]
+    assert int(job["CINELAKE_THRIFT_PORT"]) == settings.thrift_port
+    assert int(job["CINELAKE_SPARK_UI_PORT"]) == settings.spark_ui_port
+    published = [p.rsplit(":", 1)[1] for p in services["spark-thrift"]["ports"]]
+    assert published == [str(settings.thrift_port), str(settings.spark_ui_port)]
