@@ -12,6 +12,7 @@
     A plan cannot leave dim_plan (the latest valid version of a plan stays), and plan_key is a
     hash of plan_id: a new version of a plan rewrites nothing here.
 -#}
+-- depends_on: {{ ref('stg_shop__customer_versions') }}
 {{
     config(
         materialized='incremental',
@@ -24,7 +25,8 @@
 {%- set since_last_run -%}
     (
         -- an empty table (built before any ingestion) takes everything
-        select coalesce(max(built.loaded_at), timestamp '1900-01-01') from {{ this }} as built
+        select coalesce(max(last_run.loaded_at), timestamp '1900-01-01')
+        from {{ this }} as last_run
     )
 {%- endset %}
 
