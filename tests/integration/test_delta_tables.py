@@ -16,6 +16,7 @@ import threading
 import pytest
 from pyhive import hive
 
+from tests.helpers import warehouse_equality
 from tests.helpers.stack import BIN_DIR, PROJECT_ROOT, Stack, running_stack
 
 pytestmark = pytest.mark.integration
@@ -31,12 +32,8 @@ def on_day(stack: Stack, load_date: str) -> Stack:
 
 def delta_tables(stack: Stack) -> list[str]:
     """Every Delta table of silver and gold (not the base_ views, not the Parquet seeds)."""
-    found = []
-    for schema in ("silver", "gold"):
-        for _ns, name, _tmp, info in stack.thrift_rows(f"show table extended in {schema} like '*'"):
-            if "Provider: delta" in info and "Type: VIEW" not in info:
-                found.append(f"{schema}.{name}")
-    return sorted(found)
+    with warehouse_equality.connect(stack.thrift_port) as conn:
+        return warehouse_equality.delta_tables(conn.cursor())
 
 
 def fingerprints(stack: Stack, tables: list[str]) -> dict[str, tuple]:
