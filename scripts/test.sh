@@ -7,4 +7,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 CINELAKE_TEST_TOOLS=1 source scripts/bootstrap.sh
 
-python -m pytest "$@"
+# Two workers, each module whole on one of them (tests/conftest.py groups them): on 2 cores a
+# module's stack spends much of its time waiting (JVM start-up, dbt's one-second polls), which
+# the other worker's module uses. `-n 0` after the command runs them one by one.
+python -m pytest -n 2 --dist loadgroup "$@"

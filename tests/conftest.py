@@ -41,3 +41,19 @@ def main_job(main_stack: Stack) -> subprocess.CompletedProcess[str]:
     the modules that need a full build: each costs minutes."""
     job = Stack(home=main_stack.home, env={**main_stack.env, **MAIN_JOB_DEMO})
     return job.run("bash", str(PROJECT_ROOT / "scripts" / "pipeline.sh"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With pytest-xdist (`-n 2 --dist loadgroup`, scripts/test.sh), keep each module on one
+    worker, in order, so that its module-scoped stack starts once; and the modules on the
+    main job's stack (test_stack, test_security_dbt, test_transform, the e2e docs test) on one
+    worker together, in pytest's order, so that the main job runs once and test_transform's
+    daily runs come after the modules that read the main job's build."""
+    on_main = {
+        item.module.__name__
+        for item in items
+        if {"main_stack", "main_job"} & set(item.fixturenames)
+    }
+    for item in items:
+        module = item.module.__name__
+        item.add_marker(pytest.mark.xdist_group("main_stack" if module in on_main else module))
