@@ -1,6 +1,6 @@
 {#-
     Rows of an append-only bronze table reduced to the latest version of each key (highest
-    updated_at, then latest load), with source_row_count = the distinct versions it stands
+    updated_at; the first copy of it), with source_row_count = the distinct versions it stands
     for: the same version (key, updated_at) landed twice (a lag-window re-read) counts once
     (distinct_versions). Shop tables keep every extracted version in bronze; staging shows the
     current state.

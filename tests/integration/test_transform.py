@@ -340,13 +340,6 @@ def test_a_catalog_title_that_gains_a_match_keeps_its_key_and_no_old_date_is_rew
             )
 
 
-@pytest.mark.xfail(
-    reason="known bug (issue #27, found by this test on 2026-12-05): after the catalog day's "
-    "ingestion, 32 sessions of 2026-04-01 keep their older version in stg_shop__viewing_sessions "
-    "and fct_viewing_sessions while a rebuild takes the newer one",
-    raises=AssertionError,
-    strict=False,
-)
 def test_the_daily_runs_equal_a_full_rebuild_of_the_same_data(stack, silver):
     """Incremental equals full. After the main job and the two daily runs above (a day of shop
     activity; catalog titles that gain a match), every silver and gold table is compared, row
