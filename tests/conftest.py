@@ -11,7 +11,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.helpers.stack import MAIN_JOB_DEMO, PROJECT_ROOT, Stack, running_stack
+from tests.helpers.stack import (
+    MAIN_JOB_DEMO,
+    MAIN_STACK_GROUP,
+    PROJECT_ROOT,
+    Stack,
+    running_stack,
+)
 
 
 @pytest.fixture(scope="session")
@@ -43,17 +49,31 @@ def main_job(main_stack: Stack) -> subprocess.CompletedProcess[str]:
     return job.run("bash", str(PROJECT_ROOT / "scripts" / "pipeline.sh"))
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With pytest-xdist (`-n 2 --dist loadgroup`, scripts/test.sh), keep each module on one
-    worker, in order, so that its module-scoped stack starts once; and the modules on the
-    main job's stack (test_stack, test_security_dbt, test_transform, the e2e docs test) on one
-    worker together, in pytest's order, so that the main job runs once and test_transform's
-    daily runs come after the modules that read the main job's build."""
-    on_main = {
-        item.module.__name__
-        for item in items
-        if {"main_stack", "main_job"} & set(item.fixturenames)
-    }
-    for item in items:
-        module = item.module.__name__
-        item.add_marker(pytest.mark.xdist_group("main_stack" if module in on_main else module))
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """With pytest-xdist (`-n 2 --dist loadgroup`, scripts/test.sh), each module runs whole on
+    one worker, in order, so that its module-scoped stack starts once. The modules on the main
+    job's stack say so themselves (`xdist_group(MAIN_STACK_GROUP)`): one worker runs them
+    together, in pytest's order, so that the main job runs once and test_transform's daily runs
+    come after the modules that read the main job's build. Set here, at collection, because
+    xdist reads the groups in its own pytest_collection_modifyitems."""
+    if item.get_closest_marker("xdist_group") is None:
+        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+@pytest.hookimpl(trylast=True)  # after xdist's, which adds each item's group to its node id
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The main job's modules first: they are the longest chain of the suite, and the other
+    worker takes every other module meanwhile. A stable sort: pytest's order is kept within.
+    On an xdist worker of `--dist loadgroup`, fail at once if the groups did not reach the
+    node ids (pytest 9.2 with xdist 3.8): modules would be split across workers, each worker
+    starting their stacks again, silently doubling the suite's time."""
+    items.sort(key=lambda item: not on_main_stack(item))
+    if getattr(config.option, "loadgroup", False) and any("@" not in i.nodeid for i in items):
+        raise pytest.UsageError(
+            "pytest-xdist did not group the tests by module (see the pytest pin in pyproject.toml)"
+        )
+
+
+def on_main_stack(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("xdist_group")
+    return marker is not None and marker.args == (MAIN_STACK_GROUP,)

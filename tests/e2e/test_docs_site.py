@@ -19,9 +19,10 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from tests.helpers.stack import BIN_DIR, PROJECT_ROOT, free_port
+from tests.helpers.stack import BIN_DIR, MAIN_STACK_GROUP, PROJECT_ROOT, free_port
 
-pytestmark = pytest.mark.integration
+# on the main job's stack: one xdist worker runs these modules, in order (tests/conftest.py)
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group(MAIN_STACK_GROUP)]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"

@@ -34,6 +34,8 @@ MAIN_JOB_DEMO = {
     "CINELAKE_DEMO_AS_OF": "2026-04-01",
     "CINELAKE_LOAD_DATE": "2026-04-01",
 }
+# The xdist group of the modules on the main job's stack (tests/conftest.py): one worker.
+MAIN_STACK_GROUP = "main_stack"
 
 
 def free_port() -> int:

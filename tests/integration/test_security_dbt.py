@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.stack import BIN_DIR, PROJECT_ROOT, Stack, free_port
+from tests.helpers.stack import BIN_DIR, MAIN_STACK_GROUP, PROJECT_ROOT, Stack, free_port
 
-pytestmark = pytest.mark.integration
+# on the main job's stack: one xdist worker runs these modules, in order (tests/conftest.py)
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group(MAIN_STACK_GROUP)]
 
 SITE_FILES = ("/", "/index.html", "/manifest.json", "/catalog.json")
 NOT_SITE_FILES = (

@@ -10,8 +10,10 @@ from pyhive import hive
 
 from cinelake.config import load_settings
 from cinelake.stack import spark_thrift
+from tests.helpers.stack import MAIN_STACK_GROUP
 
-pytestmark = pytest.mark.integration
+# on the main job's stack: one xdist worker runs these modules, in order (tests/conftest.py)
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group(MAIN_STACK_GROUP)]
 
 
 @pytest.fixture(scope="module")

@@ -20,9 +20,16 @@ import pytest
 
 from cinelake import lake
 from tests.helpers import warehouse_equality
-from tests.helpers.stack import MAIN_JOB_DEMO, Stack, daily_run, minutes_per_customer
+from tests.helpers.stack import (
+    MAIN_JOB_DEMO,
+    MAIN_STACK_GROUP,
+    Stack,
+    daily_run,
+    minutes_per_customer,
+)
 
-pytestmark = pytest.mark.integration
+# on the main job's stack: one xdist worker runs these modules, in order (tests/conftest.py)
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group(MAIN_STACK_GROUP)]
 
 AS_OF = "2026-04-01"
 CSV_QUARANTINE = ("malformed_id", "unparsable_number", "year_out_of_range", "rating_out_of_range")
