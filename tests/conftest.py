@@ -67,6 +67,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     On an xdist worker of `--dist loadgroup`, fail at once if the groups did not reach the
     node ids (pytest 9.2 with xdist 3.8): modules would be split across workers, each worker
     starting their stacks again, silently doubling the suite's time."""
+    astray = sorted(
+        {i.nodeid.split("::")[0] for i in items if uses_main_stack(i) and not on_main_stack(i)}
+    )
+    if astray:  # on another worker, the main job would run again (minutes)
+        raise pytest.UsageError(f"mark these xdist_group(MAIN_STACK_GROUP): {astray}")
     items.sort(key=lambda item: not on_main_stack(item))
     if getattr(config.option, "loadgroup", False) and any("@" not in i.nodeid for i in items):
         raise pytest.UsageError(
@@ -77,3 +82,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def on_main_stack(item: pytest.Item) -> bool:
     marker = item.get_closest_marker("xdist_group")
     return marker is not None and marker.args == (MAIN_STACK_GROUP,)
+
+
+def uses_main_stack(item: pytest.Item) -> bool:
+    return bool({"main_stack", "main_job"} & set(getattr(item, "fixturenames", ())))
