@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 import urllib.error
@@ -56,7 +57,10 @@ def standin(tmp_path_factory):
 
 @pytest.fixture
 def client(standin):
-    """tmdbv3api pointed at the stand-in, its response cache off."""
+    """tmdbv3api pointed at the stand-in, its response cache off. Its setters write
+    os.environ (TMDB_API_KEY, TMDB_LANGUAGE, page...): the environment is restored afterwards,
+    or the next test of this worker would read TMDB_API_KEY, which Settings refuses."""
+    environment = dict(os.environ)
 
     def make(kind):
         obj = kind()
@@ -67,7 +71,9 @@ def client(standin):
         return obj
 
     set_faults(standin, {})
-    return make
+    yield make
+    os.environ.clear()
+    os.environ.update(environment)
 
 
 def set_faults(standin, config: dict) -> dict:
