@@ -31,8 +31,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 def main_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A second session stack, for the README's main job and the modules that check what it
     built: the e2e docs test, test_security_dbt and test_stack read it; test_transform, the
-    last of them in pytest's order (files by name), checks silver and gold against the demo
-    and then changes the sources and runs daily builds on it. `stack`'s lake and catalog
+    last of them (marked changes_main_stack; the hook below), checks silver and gold against
+    the demo and then changes the sources and runs daily builds on it. `stack`'s lake and catalog
     belong to the modules that land their own demo."""
     with running_stack(tmp_path_factory.mktemp("main")) as started:
         yield started
@@ -63,7 +63,10 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 @pytest.hookimpl(trylast=True)  # after xdist's, which adds each item's group to its node id
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The main job's modules first: they are the longest chain of the suite, and the other
-    worker takes every other module meanwhile. A stable sort: pytest's order is kept within.
+    worker takes every other module meanwhile; among them, the one that changes the main job's
+    build (`changes_main_stack`: test_transform's daily runs) last, after the modules that
+    check that build (the e2e docs site shows its row counts). A stable sort: pytest's order
+    is kept within.
     On an xdist worker of `--dist loadgroup`, fail at once if the groups did not reach the
     node ids (pytest 9.2 with xdist 3.8): modules would be split across workers, each worker
     starting their stacks again, silently doubling the suite's time."""
@@ -72,7 +75,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     )
     if astray:  # on another worker, the main job would run again (minutes)
         raise pytest.UsageError(f"mark these xdist_group(MAIN_STACK_GROUP): {astray}")
-    items.sort(key=lambda item: not on_main_stack(item))
+    items.sort(
+        key=lambda item: (
+            not on_main_stack(item),
+            item.get_closest_marker("changes_main_stack") is not None,
+        )
+    )
     if getattr(config.option, "loadgroup", False) and any("@" not in i.nodeid for i in items):
         raise pytest.UsageError(
             "pytest-xdist did not group the tests by module (see the pytest pin in pyproject.toml)"

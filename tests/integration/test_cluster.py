@@ -20,7 +20,9 @@ WORKERS = 2
 
 
 def get_json(url: str):
-    with urllib.request.urlopen(url, timeout=5) as resp:
+    # 60 s: the driver's UI answers slowly while the other test worker's stack is busy (a
+    # 5 s limit failed once in CI); a dead UI still fails within the minute
+    with urllib.request.urlopen(url, timeout=60) as resp:
         return json.load(resp)
 
 

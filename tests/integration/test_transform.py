@@ -29,7 +29,13 @@ from tests.helpers.stack import (
 )
 
 # on the main job's stack: one xdist worker runs these modules, in order (tests/conftest.py)
-pytestmark = [pytest.mark.integration, pytest.mark.xdist_group(MAIN_STACK_GROUP)]
+# changes_main_stack: it lands new days on the main job's build, so it runs after the other
+# modules of the group, which check that build (tests/conftest.py)
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.xdist_group(MAIN_STACK_GROUP),
+    pytest.mark.changes_main_stack,
+]
 
 AS_OF = "2026-04-01"
 CSV_QUARANTINE = ("malformed_id", "unparsable_number", "year_out_of_range", "rating_out_of_range")
