@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LOG_TAIL_LINES = 30
+EXEC_WAIT_S = 5.0  # at most, for a started child to show its own command line (Daemon.start)
 
 
 class ServiceError(CinelakeError):
@@ -96,6 +97,12 @@ class Daemon:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # survives the CLI; its own process group for `down`
             )
+        # Popen returns once the child's exec has begun; until the kernel has set up the new
+        # program's arguments, /proc/<pid>/cmdline reads empty, and running_pid() right after
+        # would take our pid for a stranger's and remove the pid file (seen under load).
+        deadline = time.monotonic() + EXEC_WAIT_S
+        while not _cmdline(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
         self.pid_file.write_text(f"{proc.pid}\n")
         return proc.pid
 
