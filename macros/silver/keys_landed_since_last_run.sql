@@ -2,7 +2,8 @@
     The filter of an incremental staging model that keeps the current state of each key
     (merge on it): on an incremental run, only the keys that landed a version in bronze since
     the last run (the latest loaded_at the model holds); each of them is then recomputed from
-    all its versions, so its latest valid version and source_row_count stay exact. A first
+    all its versions, so its latest valid version and source_row_count stay exact. The
+    watermark is a literal (last_loaded_at), read once when dbt compiles the model. A first
     build, a --full-refresh, or a table built before it had loaded_at (a warehouse from an
     older release: on_schema_change adds the column) takes every key.
 -#}
@@ -12,11 +13,7 @@
         {{ key }} in (
             select landed.{{ key }}
             from {{ base_model }} as landed
-            where landed._loaded_at > (
-                -- an empty table (built before any ingestion) takes everything
-                select coalesce(max(built.loaded_at), timestamp '1900-01-01')
-                from {{ this }} as built
-            )
+            where landed._loaded_at > {{ last_loaded_at() }}
         )
     {%- else -%}
         true

@@ -22,13 +22,8 @@
     )
 }}
 
-{%- set since_last_run -%}
-    (
-        -- an empty table (built before any ingestion) takes everything
-        select coalesce(max(last_run.loaded_at), timestamp '1900-01-01')
-        from {{ this }} as last_run
-    )
-{%- endset %}
+{#- the watermark, a literal: Delta skips the files of stg tables with nothing newer -#}
+{%- set since_last_run = last_loaded_at() if is_incremental() else none -%}
 
 with
 

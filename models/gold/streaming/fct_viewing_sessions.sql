@@ -37,10 +37,8 @@ sessions as (
             select new_sessions.session_date
             from {{ ref('stg_shop__viewing_sessions') }} as new_sessions
             where
-                new_sessions.loaded_at > (
-                    select coalesce(max(built.loaded_at), timestamp '1900-01-01')
-                    from {{ this }} as built
-                )
+                -- a literal watermark: Delta skips the files with nothing newer
+                new_sessions.loaded_at > {{ last_loaded_at() }}
             union
             select built.session_date
             from {{ this }} as built

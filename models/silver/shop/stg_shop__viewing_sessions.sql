@@ -17,6 +17,8 @@
     )
 }}
 
+{#- a literal (last_loaded_at): Delta skips the bronze files that landed nothing newer -#}
+{%- set watermark = last_loaded_at() if is_incremental() else none -%}
 {%- set sessions_filter -%}
     {%- if is_incremental() -%}
     session_date in (
@@ -29,18 +31,12 @@
                 session_id,
                 updated_at
             from {{ source('shop', 'viewing_sessions') }}
-            where _loaded_at <= (
-                select coalesce(max(built.loaded_at), timestamp '1900-01-01')
-                from {{ this }} as built
-            )
+            where _loaded_at <= {{ watermark }}
         ) as landed_before
             on
                 landed.session_id = landed_before.session_id
                 and landed.updated_at = landed_before.updated_at
-        where landed._loaded_at > (
-            -- an empty table (built before any ingestion) takes everything
-            select coalesce(max(built.loaded_at), timestamp '1900-01-01') from {{ this }} as built
-        )
+        where landed._loaded_at > {{ watermark }}
     )
     {%- else -%}
         true
