@@ -17,7 +17,7 @@
     )
 }}
 
-{#- a literal (last_loaded_at): Delta skips the bronze files that landed nothing newer -#}
+{#- the watermark, a literal (last_loaded_at), read once when dbt compiles the model -#}
 {%- set watermark = last_loaded_at() if is_incremental() else none -%}
 {%- set sessions_filter -%}
     {%- if is_incremental() -%}
