@@ -91,9 +91,15 @@ def require() -> list[Path]:
     return [dest / name for name in expected_jars()]
 
 
-def class_path() -> str:
-    """The jars as one class path, for the driver and the executors (same host paths)."""
-    return ":".join(str(path) for path in require())
+def class_path(spark_home: Path) -> str:
+    """The jars as one class path, for the driver and the executors (same host paths).
+
+    Spark's own SLF4J API comes first. The AWS SDK bundle carries an unshaded SLF4J 1.x API;
+    ahead of Spark's 2.x on the class path, it finds no 1.x binding and silences every log line
+    of the JVM (SLF4J's no-operation logger): a server that fails would leave no reason in its
+    log."""
+    slf4j = sorted((spark_home / "jars").glob("slf4j-api-2.*.jar"))
+    return ":".join(str(path) for path in [*slf4j[-1:], *require()])
 
 
 def maven_fetch(pom: Path, into: Path) -> None:

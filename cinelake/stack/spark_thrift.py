@@ -20,6 +20,7 @@ from cinelake.stack.process import Daemon, Launch, ServiceError, port_open
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 # The fixed Spark properties, shared with the compose spark-thrift service.
 SPARK_DEFAULTS = Path(__file__).resolve().parent / "spark-defaults.conf"
+LOG4J2 = Path(__file__).resolve().parent / "spark-log4j2.properties"
 NAME = "spark-thrift"
 # A random token per start, set on the server's command line and kept in the run dir, that the
 # start-up probe asks the server for: the answer proves the server on the port is the one this
@@ -69,7 +70,7 @@ def submit_command(settings: Settings, instance: str) -> list[str]:
         confs["spark.executor.cores"] = str(settings.spark_worker_cores)
         confs["spark.executor.memory"] = settings.spark_executor_memory
         # Executors run Delta's and S3A's code too; the workers share this host's paths.
-        confs["spark.executor.extraClassPath"] = spark_jars.class_path()
+        confs["spark.executor.extraClassPath"] = spark_jars.class_path(spark_runtime.spark_home())
     argv = [
         spark_runtime.spark_bin("spark-submit"),
         "--class",
@@ -86,7 +87,9 @@ def submit_command(settings: Settings, instance: str) -> list[str]:
         # cinelake/stack/spark_jars.py): on the class path from the start, before the session
         # extensions and the Hive client load.
         "--driver-class-path",
-        spark_jars.class_path(),
+        spark_jars.class_path(spark_runtime.spark_home()),
+        "--driver-java-options",
+        f"-Dlog4j2.configurationFile={LOG4J2}",
     ]
     for key, value in confs.items():
         argv += ["--conf", f"{key}={value}"]

@@ -84,6 +84,18 @@ def test_the_thrift_server_links_hives_builtin_udtfs(stack):
         assert (f"Class: {udtf}",) in cursor.fetchall()
 
 
+def test_the_thrift_server_logs_through_sparks_log4j(stack):
+    """Its log holds the server's own lines (cinelake/stack/spark-log4j2.properties). With the
+    AWS SDK bundle's SLF4J 1.x API first on the class path, every line of the JVM went to
+    SLF4J's no-operation logger, and the log held only SLF4J's complaint
+    (cinelake/stack/spark_jars.py::class_path)."""
+    log = (stack.home / "logs" / "spark-thrift.log").read_text(errors="replace")
+    assert " INFO HiveThriftServer2: HiveThriftServer2 started" in log
+    assert "StaticLoggerBinder" not in log
+    # the noise of each session, quieted: the main job opened hundreds
+    assert "hive.internal.ss.authz.settings.applied.marker" not in log
+
+
 def test_etl_user_reads_but_cannot_write(stack):
     with contextlib.closing(mysql(stack, "shop_owner", "shop-owner-dev")) as owner:
         with owner.cursor() as cursor:
