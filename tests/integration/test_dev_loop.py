@@ -38,6 +38,13 @@ def project_copy(into: Path) -> Path:
     return into
 
 
+def ctrl_c_stops() -> None:
+    """In the child, before exec: SIGINT back to its default, as in a terminal. A suite that
+    a non-interactive shell started in the background (`... &`) inherits SIGINT ignored, and
+    so would the loop: `stop` would then wait in vain."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class DevLoop:
     """A running `cinelake dev`, its output read as it comes."""
 
@@ -47,7 +54,7 @@ class DevLoop:
         self.process = subprocess.Popen(
             [str(BIN_DIR / "cinelake"), "dev", "--project-dir", str(project)],
             cwd=PROJECT_ROOT, env=stack.env, stdout=self.output, stderr=subprocess.STDOUT,
-            text=True,
+            text=True, preexec_fn=ctrl_c_stops,
         )  # fmt: skip
         self.read_to = 0
 
