@@ -208,7 +208,7 @@ def run_edit_loop(settings, dbt: str, thrift_pid: int, results: dict) -> None:
         stage("edit_loop", argv, thrift_pid, results)
     finally:
         EDIT_LOOP_FILE.write_bytes(original)
-    run_floor(settings, target_dir(), thrift_pid, results, name="edit_loop_floor")
+    run_floor(settings, target_dir(), thrift_pid, results, name="edit_loop_floor", of="edit_loop")
 
 
 def run_warm_edit_loop(cinelake: str, results: dict, saves: int = 3) -> None:
@@ -290,8 +290,11 @@ def floor_statements(target: Path) -> list[tuple[str, str]]:
     return statements
 
 
-def run_floor(settings, target: Path, thrift_pid: int, results: dict, name: str = "floor") -> None:
-    """The SQL of the last build in `target`, back to back over one Thrift connection."""
+def run_floor(
+    settings, target: Path, thrift_pid: int, results: dict, name: str = "floor", of: str = "full"
+) -> None:
+    """The SQL of the last build in `target` (stage `of`), back to back over one Thrift
+    connection, recorded as `name`."""
     from pyhive import hive
 
     statements = floor_statements(target)
@@ -310,7 +313,6 @@ def run_floor(settings, target: Path, thrift_pid: int, results: dict, name: str 
             per_node[uid] = per_node.get(uid, 0.0) + time.monotonic() - node_began
         seconds = time.monotonic() - began
     ranked = sorted(per_node.items(), key=lambda item: item[1], reverse=True)[:8]
-    of = "edit_loop" if name == "edit_loop_floor" else "full"
     results[name] = {
         "seconds": round(seconds, 1),
         "statements": len(statements),

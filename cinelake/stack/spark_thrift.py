@@ -65,12 +65,15 @@ def submit_command(settings: Settings, instance: str) -> list[str]:
         INSTANCE_CONF: instance,
         **lake.spark_s3a_confs(settings.lake_url, settings.aws_endpoint_url),
     }
+    # Delta Lake, hive-llap-common, S3A, the metastore's JDBC driver (see
+    # cinelake/stack/spark_jars.py)
+    jars = spark_jars.class_path(spark_runtime.spark_home())
     if settings.spark_workers > 0:
         # One executor per worker, as big as the worker offers.
         confs["spark.executor.cores"] = str(settings.spark_worker_cores)
         confs["spark.executor.memory"] = settings.spark_executor_memory
         # Executors run Delta's and S3A's code too; the workers share this host's paths.
-        confs["spark.executor.extraClassPath"] = spark_jars.class_path(spark_runtime.spark_home())
+        confs["spark.executor.extraClassPath"] = jars
     argv = [
         spark_runtime.spark_bin("spark-submit"),
         "--class",
@@ -83,11 +86,10 @@ def submit_command(settings: Settings, instance: str) -> list[str]:
         str(SPARK_DEFAULTS),
         "--driver-memory",
         settings.spark_driver_memory,
-        # Delta Lake, hive-llap-common, S3A, the metastore's JDBC driver (see
-        # cinelake/stack/spark_jars.py): on the class path from the start, before the session
-        # extensions and the Hive client load.
+        # the jars on the class path from the start, before the session extensions and the
+        # Hive client load
         "--driver-class-path",
-        spark_jars.class_path(spark_runtime.spark_home()),
+        jars,
         "--driver-java-options",
         f"-Dlog4j2.configurationFile={LOG4J2}",
     ]
