@@ -353,11 +353,50 @@ def test_a_catalog_title_that_gains_a_match_keeps_its_key_and_no_old_date_is_rew
             )
 
 
+def test_a_session_moved_to_another_day_or_quarantined_leaves_the_day_it_stood_on(stack, silver):
+    """Corrections at the source: one session starts three days later, another breaks a rule
+    (negative minutes). The daily run rewrites the day each stood on, not only the day of its
+    new version: the moved session is once in silver and gold, on its new day; the broken one
+    is quarantined and in neither. (Rewriting only the new versions' days left the moved
+    session twice in silver, failing every later build on its unique test, and left the
+    broken one counted in gold.)"""
+    (moved, moved_to), (broken, _) = stack.thrift_rows(
+        "select session_id, cast(date_add(session_date, 3) as string) "
+        "from gold.fct_viewing_sessions order by session_id limit 2"
+    )
+    owner = shop_owner(stack)
+    with contextlib.closing(owner), owner.cursor() as cursor:
+        cursor.execute(
+            "update viewing_sessions set started_at = started_at + interval 3 day, "
+            "updated_at = '2026-04-05 09:00:00' where session_id = %s",
+            (moved,),
+        )
+        cursor.execute(
+            "update viewing_sessions set minutes_watched = -5, "
+            "updated_at = '2026-04-05 09:00:00' where session_id = %s",
+            (broken,),
+        )
+        owner.commit()
+    since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    on_day(stack, "2026-04-05").cinelake("ingest", "shop")
+    daily_run(stack, since)
+
+    for table in ("silver.stg_shop__viewing_sessions", "gold.fct_viewing_sessions"):
+        assert stack.thrift_rows(
+            f"select session_id, cast(session_date as string) from {table} "
+            f"where session_id in ({moved}, {broken})"
+        ) == [(moved, moved_to)], table
+    assert stack.thrift_rows(
+        "select quarantine_reason from silver.quarantine_shop__viewing_sessions "
+        f"where session_id = {broken}"
+    ) == [("negative_minutes",)]
+
+
 def test_the_daily_runs_equal_a_full_rebuild_of_the_same_data(stack, silver):
-    """Incremental equals full. After the main job and the two daily runs above (a day of shop
-    activity; catalog titles that gain a match), every silver and gold table is compared, row
-    for row, with a `--full-refresh` of the same bronze (Delta time travel keeps the daily
-    runs' content: no copy)."""
+    """Incremental equals full. After the main job and the three daily runs above (a day of
+    shop activity; catalog titles that gain a match; a session moved, another quarantined),
+    every silver and gold table is compared, row for row, with a `--full-refresh` of the same
+    bronze (Delta time travel keeps the daily runs' content: no copy)."""
     before = warehouse_equality.versions(stack.thrift_port)
     assert {"silver.stg_shop__payments", "gold.fct_viewing_sessions", "gold.dim_title"} <= set(
         before
