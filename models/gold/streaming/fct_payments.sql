@@ -31,28 +31,39 @@ payments as (
     select * from {{ ref('stg_shop__payments') }}
     {% if is_incremental() -%}
         where paid_date in (
-            select changed.paid_date
-            from {{ ref('stg_shop__payments') }} as changed
-            where changed.loaded_at > {{ since_last_run }}
+            -- one scan of the payments: those that landed a version since, and those of a
+            -- subscription or a customer that did (the changed rows are few: with the
+            -- literal watermark, Delta skips the files of older ones)
+            select charged.paid_date
+            from {{ ref('stg_shop__payments') }} as charged
+            left join (
+                select distinct subscription_id
+                from {{ ref('stg_shop__subscriptions') }}
+                where loaded_at > {{ since_last_run }}
+            ) as changed_subscriptions
+                on charged.subscription_id = changed_subscriptions.subscription_id
+            left join (
+                -- charged at or after any of them: at or after the earliest
+                select
+                    customer_id,
+                    min(valid_from) as valid_from
+                from {{ ref('stg_shop__customer_versions') }}
+                where loaded_at > {{ since_last_run }}
+                group by customer_id
+            ) as changed_customers
+                on
+                    charged.customer_id = changed_customers.customer_id
+                    and charged.paid_at >= changed_customers.valid_from
+            where
+                charged.loaded_at > {{ since_last_run }}
+                or changed_subscriptions.subscription_id is not null
+                or changed_customers.customer_id is not null
             union
+            -- the date a changed payment held before
             select built.paid_date
             from {{ this }} as built
             inner join {{ ref('stg_shop__payments') }} as changed
                 on built.payment_id = changed.payment_id
-            where changed.loaded_at > {{ since_last_run }}
-            union
-            select charged.paid_date
-            from {{ ref('stg_shop__payments') }} as charged
-            inner join {{ ref('stg_shop__subscriptions') }} as changed
-                on charged.subscription_id = changed.subscription_id
-            where changed.loaded_at > {{ since_last_run }}
-            union
-            select charged.paid_date
-            from {{ ref('stg_shop__payments') }} as charged
-            inner join {{ ref('stg_shop__customer_versions') }} as changed
-                on
-                    charged.customer_id = changed.customer_id
-                    and charged.paid_at >= changed.valid_from
             where changed.loaded_at > {{ since_last_run }}
         )
     {%- endif %}
