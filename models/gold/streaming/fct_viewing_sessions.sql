@@ -1,8 +1,9 @@
 {#-
     One row per valid viewing session, keyed to the customer version valid when it started,
     the durable key of the title and the date. Partitioned by session date, incremental: a run
-    rewrites the session dates its staging model rewrote since (session_dates_to_rewrite: the
-    days of the sessions that landed a version, before and after it). Title keys are
+    rewrites the dates of the staging rows written since, and the dates its staging model
+    rewrote since (session_dates_to_rewrite: the days of the sessions that landed a version,
+    before and after it, so a session that left a day leaves it here too). Title keys are
     durable (int_title_keys): a catalog title that gains a TMDB match or an IMDb id keeps its
     key, so old dates are not rewritten; only the rare split (a match that turns ambiguous)
     gives a catalog title another key, and then the dates holding its sessions are rewritten
@@ -35,8 +36,14 @@ sessions as (
     select * from {{ ref('stg_shop__viewing_sessions') }}
     {% if is_incremental() -%}
         where session_date in (
-            -- the dates its staging model rewrote since this model's last run (the same
-            -- macro, this model's watermark: never later than staging's, so a superset)
+            -- the dates of the staging rows written since this model's last run (a literal
+            -- watermark: Delta skips the files with nothing newer)
+            select new_sessions.session_date
+            from {{ ref('stg_shop__viewing_sessions') }} as new_sessions
+            where new_sessions.loaded_at > {{ last_loaded_at() }}
+            union
+            -- and the dates its staging model rewrote since, where a session may have left
+            -- (the same macro, this model's watermark: never later than staging's)
             {{ session_dates_to_rewrite(last_loaded_at()) }}
             union
             select built.session_date
