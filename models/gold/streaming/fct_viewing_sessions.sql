@@ -21,6 +21,9 @@
     )
 }}
 
+{#- the watermark, a literal (last_loaded_at), read once when dbt compiles the model -#}
+{%- set since_last_run = last_loaded_at() if is_incremental() else none -%}
+
 with
 
 catalog_title_keys as (
@@ -40,11 +43,11 @@ sessions as (
             -- watermark: Delta skips the files with nothing newer)
             select new_sessions.session_date
             from {{ ref('stg_shop__viewing_sessions') }} as new_sessions
-            where new_sessions.loaded_at > {{ last_loaded_at() }}
+            where new_sessions.loaded_at > {{ since_last_run }}
             union
             -- and the dates its staging model rewrote since, where a session may have left
             -- (the same macro, this model's watermark: never later than staging's)
-            {{ session_dates_to_rewrite(last_loaded_at()) }}
+            {{ session_dates_to_rewrite(since_last_run) }}
             union
             select built.session_date
             from {{ this }} as built

@@ -5,10 +5,10 @@
     moved to another day or quarantined leaves its old day); insert_overwrite replaces exactly
     those partitions (the partition column comes last, as the Spark dynamic partition
     overwrite requires). On Delta that replace is one commit: readers see the dates before or
-    after it, never between. Not merge on
-    session_id: a run recomputes every session of a touched date from bronze, so replacing
-    the date is exact (a session that now fails a rule leaves it), where a merge would have
-    to join the whole table on its key and would never remove such a row.
+    after it, never between. Not merge on session_id: a run recomputes every session of a
+    touched date from bronze, so replacing the date is exact (a session that now fails a rule
+    leaves it), where a merge would have to join the whole table on its key and would never
+    remove such a row.
 -#}
 {{
     config(
