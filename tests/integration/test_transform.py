@@ -392,6 +392,81 @@ def test_a_session_moved_to_another_day_or_quarantined_leaves_the_day_it_stood_o
     ) == [("negative_minutes",)]
 
 
+def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid(stack, silver):
+    """A new customer signs up with a blank city (quarantined: missing_city), subscribes, pays
+    and watches the same day: the subscription waits as unknown_customer, the payment as
+    unknown_subscription, the session as unknown_customer. The next day the shop fixes the
+    city, and nothing else: the daily run takes the whole chain (customer, then subscription,
+    then payment; and the session) into silver and gold, the quarantines let it go, and every
+    accounting test stays green. (With a watermark on landing, the subscription, payment and
+    session never landed again: they left the quarantines, never entered silver, and every
+    later build failed on rows_accounted_for.)"""
+
+    def at_the_shop(*statements: tuple[str, tuple]) -> tuple:
+        owner = shop_owner(stack)
+        with contextlib.closing(owner), owner.cursor() as cursor:
+            for statement, params in statements:
+                cursor.execute(statement, params)
+            owner.commit()
+            return cursor.fetchone()
+
+    def held(tables: dict[str, tuple[str, int]]) -> dict[str, list]:
+        return {
+            table: stack.thrift_rows(f"select {column} from {table} where {column} = {key}")
+            for table, (column, key) in tables.items()
+        }
+
+    customer, subscription, payment, session = at_the_shop((
+        "select max(customer_id) + 1, (select max(subscription_id) + 1 from subscriptions),"
+        " (select max(payment_id) + 1 from payments),"
+        " (select max(session_id) + 1 from viewing_sessions) from customers",
+        (),
+    ))  # fmt: skip
+    plan, title = stack.thrift_rows(
+        "select (select min(plan_id) from silver.stg_shop__plans),"
+        " (select min(catalog_title_id) from gold.fct_viewing_sessions)"
+    )[0]
+    at_the_shop(
+        ("insert into customers values (%s, 'Ana', 'Lima', %s, '1990-05-01', '', 'PE', 'BR',"
+         " '2026-04-06 08:00:00', '2026-04-06 08:00:00')",
+         (customer, f"ana.lima.{customer}@example.com")),
+        ("insert into subscriptions values (%s, %s, %s, 'active', 1, '2026-04-06 08:05:00',"
+         " null, '2026-04-06 08:05:00')", (subscription, customer, plan)),
+        ("insert into payments values (%s, %s, %s, 19.90, 'BRL', 'paid', 'pix',"
+         " '2026-04-06 08:06:00', '2026-04-06 08:06:00')", (payment, subscription, customer)),
+        ("insert into viewing_sessions values (%s, %s, %s, 'tv', '2026-04-06 20:00:00', 50, 1,"
+         " 5, '2026-04-06 21:00:00')", (session, customer, title)),
+    )  # fmt: skip
+    waiting = {
+        "silver.quarantine_shop__subscriptions": ("subscription_id", subscription),
+        "silver.quarantine_shop__payments": ("payment_id", payment),
+        "silver.quarantine_shop__viewing_sessions": ("session_id", session),
+    }
+    taken = {
+        "silver.stg_shop__subscriptions": ("subscription_id", subscription),
+        "silver.stg_shop__payments": ("payment_id", payment),
+        "gold.fct_payments": ("payment_id", payment),
+        "silver.stg_shop__viewing_sessions": ("session_id", session),
+        "gold.fct_viewing_sessions": ("session_id", session),
+    }
+    since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    on_day(stack, "2026-04-06").cinelake("ingest", "shop")
+    daily_run(stack, since)
+    assert held(waiting) == {t: [(key,)] for t, (_, key) in waiting.items()}
+    assert held(taken) == {t: [] for t in taken}
+
+    at_the_shop((
+        "update customers set city = 'Olinda', updated_at = '2026-04-07 09:00:00'"
+        " where customer_id = %s",
+        (customer,),
+    ))  # fmt: skip
+    since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    on_day(stack, "2026-04-07").cinelake("ingest", "shop")
+    daily_run(stack, since)
+    assert held(taken) == {t: [(key,)] for t, (_, key) in taken.items()}
+    assert held(waiting) == {t: [] for t in waiting}
+
+
 def test_the_daily_runs_equal_a_full_rebuild_of_the_same_data(stack, silver):
     """Incremental equals full. After the main job and the three daily runs above (a day of
     shop activity; catalog titles that gain a match; a session moved, another quarantined),

@@ -1,16 +1,16 @@
 {#-
     One row per valid viewing session, keyed to the customer version valid when it started,
     the durable key of the title and the date. Partitioned by session date, incremental: a run
-    rewrites the dates of the staging rows written since, and the dates its staging model
-    rewrote since (session_dates_to_rewrite: the days of the sessions that landed a version,
-    before and after it, so a session that left a day leaves it here too). Title keys are
-    durable (int_title_keys): a catalog title that gains a TMDB match or an IMDb id keeps its
-    key, so old dates are not rewritten; only the rare split (a match that turns ambiguous)
-    gives a catalog title another key, and then the dates holding its sessions are rewritten
-    too, or they would point at a key dim_title no longer has.
-    insert_overwrite, not merge on session_id, for the same reason as its staging model:
-    each touched date is recomputed whole, so replacing it (one Delta commit) is exact and
-    needs no join with the table. Delta checks the contract constraints on that write.
+    rewrites only the dates where a row it gives now differs from the one it holds
+    (changed_since_last_run), whatever the cause: a session that staging added, moved or
+    removed (a session that left a day leaves it here too), a customer version that landed
+    late, a catalog title given another key. Title keys are durable (int_title_keys): a
+    catalog title that gains a TMDB match or an IMDb id keeps its key, so old dates are not
+    rewritten; only the rare split (a match that turns ambiguous) gives a catalog title another
+    key, and then the dates holding its sessions are rewritten.
+    insert_overwrite, not merge on session_id, for the same reason as its staging model: a
+    session that left silver must leave gold, and each touched date is recomputed whole and
+    replaced in one Delta commit. Delta checks the contract constraints on that write.
 -#}
 {{
     config(
@@ -20,9 +20,6 @@
         on_schema_change='fail',
     )
 }}
-
-{#- the watermark, a literal (last_loaded_at), read once when dbt compiles the model -#}
-{%- set since_last_run = last_loaded_at() if is_incremental() else none -%}
 
 with
 
@@ -37,25 +34,6 @@ catalog_title_keys as (
 
 sessions as (
     select * from {{ ref('stg_shop__viewing_sessions') }}
-    {% if is_incremental() -%}
-        where session_date in (
-            -- the dates of the staging rows written since this model's last run (a literal
-            -- watermark: Delta skips the files with nothing newer)
-            select new_sessions.session_date
-            from {{ ref('stg_shop__viewing_sessions') }} as new_sessions
-            where new_sessions.loaded_at > {{ since_last_run }}
-            union
-            -- and the dates its staging model rewrote since, where a session may have left
-            -- (the same macro, this model's watermark: never later than staging's)
-            {{ session_dates_to_rewrite(since_last_run) }}
-            union
-            select built.session_date
-            from {{ this }} as built
-            inner join catalog_title_keys as rekeyed
-                on built.catalog_title_id = rekeyed.catalog_title_id
-            where built.title_key != rekeyed.title_key
-        )
-    {%- endif %}
 ),
 
 customers as (
@@ -84,6 +62,15 @@ joined as (
             and {{ customer_version_valid_at('customers', 'sessions.started_at') }}
     inner join catalog_title_keys
         on sessions.catalog_title_id = catalog_title_keys.catalog_title_id
+),
+
+changed as (
+    select * from joined
+    {% if is_incremental() -%}
+        where session_date in (
+            {{ changed_since_last_run('joined', 'session_id', 'session_date') }}
+        )
+    {%- endif %}
 )
 
-select * from joined
+select * from changed

@@ -6,10 +6,10 @@
     the source corrects the row, and the next build heals without touching bronze. The same
     version extracted twice is one version (the accounting test counts the copy as a collapsed
     duplicate).
-    Incremental, merged on customer_version_key: a run recomputes the whole history of only the
-    customers that landed a version since the last run (keys_landed_since_last_run), so their
-    previous current version gets its valid_to and the new ones are added; the others are not
-    read again. A Delta table in either file format: merge needs it.
+    Incremental, merged on customer_version_key: a run computes every history and merges only
+    the versions whose row differs from the one held (changed_since_last_run): the new ones,
+    and the previous current version of a customer that got one, which gains its valid_to. A
+    Delta table in either file format: merge needs it.
 -#}
 {{
     config(
@@ -26,7 +26,6 @@ with
 
 versions as (
     select * from {{ ref('base_shop__customers') }}
-    where {{ keys_landed_since_last_run(ref('base_shop__customers'), 'customer_id') }}
 ),
 
 masked as (
@@ -67,6 +66,15 @@ final as (
         valid_to,
         loaded_at
     from windowed
+),
+
+changed as (
+    select * from final
+    {% if is_incremental() -%}
+        where customer_version_key in (
+            {{ changed_since_last_run('final', 'customer_version_key', 'customer_version_key') }}
+        )
+    {%- endif %}
 )
 
-select * from final
+select * from changed

@@ -1,12 +1,11 @@
 {#-
     One row per payment: its latest valid version (rules: shop_rules). Incremental, merged on
-    payment_id: a run recomputes only the payments that landed a version since the last run
-    (keys_landed_since_last_run), from all their versions, and merges them in; the payments
-    that did not change are not read again. A Delta table in either file format: merge needs it.
-    Deletion vectors on (as every merged model: docs/modelling.md): the merge marks the rows it
-    replaces instead of rewriting the files that hold them, and writes new files for the rest.
-    A version quarantined for an unknown subscription is re-read when its payment lands again,
-    or by a --full-refresh.
+    payment_id: a run computes every payment from all its versions and merges only those whose
+    row differs from the one held (changed_since_last_run): a new version, a copy landed again,
+    or a version that waited in quarantine for its subscription and is valid now that the
+    subscription is. A Delta table in either file format: merge needs it. Deletion vectors on
+    (as every merged model: docs/modelling.md): the merge marks the rows it replaces instead of
+    rewriting the files that hold them, and writes new files for the rest.
 -#}
 {{
     config(
@@ -23,7 +22,6 @@ with
 
 versions as (
     select * from {{ ref('base_shop__payments') }}
-    where {{ keys_landed_since_last_run(ref('base_shop__payments'), 'payment_id') }}
 ),
 
 current_versions as (
@@ -45,6 +43,13 @@ renamed as (
         updated_at,
         _loaded_at as loaded_at
     from current_versions
+),
+
+changed as (
+    select * from renamed
+    {% if is_incremental() -%}
+        where payment_id in ({{ changed_since_last_run('renamed', 'payment_id', 'payment_id') }})
+    {%- endif %}
 )
 
-select * from renamed
+select * from changed

@@ -1,7 +1,8 @@
 {#-
     One row per subscription: its latest valid version (rules: shop_rules). Incremental, merged
-    on subscription_id, as stg_shop__payments: a run recomputes only the subscriptions that
-    landed a version since the last run. A Delta table in either file format: merge needs it.
+    on subscription_id, as stg_shop__payments: a run merges only the subscriptions whose row
+    differs from the one held (changed_since_last_run). A Delta table in either file format:
+    merge needs it.
 -#}
 {{
     config(
@@ -18,7 +19,6 @@ with
 
 versions as (
     select * from {{ ref('base_shop__subscriptions') }}
-    where {{ keys_landed_since_last_run(ref('base_shop__subscriptions'), 'subscription_id') }}
 ),
 
 current_versions as (
@@ -38,6 +38,15 @@ renamed as (
         updated_at,
         _loaded_at as loaded_at
     from current_versions
+),
+
+changed as (
+    select * from renamed
+    {% if is_incremental() -%}
+        where subscription_id in (
+            {{ changed_since_last_run('renamed', 'subscription_id', 'subscription_id') }}
+        )
+    {%- endif %}
 )
 
-select * from renamed
+select * from changed

@@ -1,14 +1,13 @@
 {#-
     One row per valid viewing session (its latest version), partitioned by session date.
-    Incremental: a run rebuilds only the session dates that the sessions with a version first
-    landed since the last run stand on, now or before (session_dates_to_rewrite: a session
-    moved to another day or quarantined leaves its old day); insert_overwrite replaces exactly
-    those partitions (the partition column comes last, as the Spark dynamic partition
-    overwrite requires). On Delta that replace is one commit: readers see the dates before or
-    after it, never between. Not merge on session_id: a run recomputes every session of a
-    touched date from bronze, so replacing the date is exact (a session that now fails a rule
-    leaves it), where a merge would have to join the whole table on its key and would never
-    remove such a row.
+    Incremental: a run rebuilds only the session dates where a session now stands or stood
+    whose row differs from the one held (changed_since_last_run: a new version, a session
+    moved to another day or quarantined, a session whose customer or title became known
+    later); insert_overwrite replaces exactly those partitions (the partition column comes
+    last, as the Spark dynamic partition overwrite requires). On Delta that replace is one
+    commit: readers see the dates before or after it, never between. Not merge on session_id:
+    a merge never removes a row, and a session that now breaks a rule must leave silver;
+    replacing its date, recomputed whole, does that.
 -#}
 {{
     config(
@@ -18,15 +17,6 @@
         on_schema_change='fail',
     )
 }}
-
-{%- set sessions_filter -%}
-    {%- if is_incremental() -%}
-        {#- the watermark, a literal (last_loaded_at), read once when dbt compiles the model -#}
-        session_date in ({{ session_dates_to_rewrite(last_loaded_at()) }})
-    {%- else -%}
-        true
-    {%- endif -%}
-{%- endset -%}
 
 with
 
@@ -49,7 +39,16 @@ passed as (
         loaded_at,
         session_date
     from sessions
-    where quarantine_reason is null and {{ sessions_filter }}
+    where quarantine_reason is null
+),
+
+changed as (
+    select * from passed
+    {% if is_incremental() -%}
+        where session_date in (
+            {{ changed_since_last_run('passed', 'session_id', 'session_date') }}
+        )
+    {%- endif %}
 )
 
-select * from passed
+select * from changed
