@@ -398,9 +398,11 @@ def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid
     unknown_subscription, the session as unknown_customer. The next day the shop fixes the
     city, and nothing else: the daily run takes the whole chain (customer, then subscription,
     then payment; and the session) into silver and gold, the quarantines let it go, and every
-    accounting test stays green. (With a watermark on landing, the subscription, payment and
-    session never landed again: they left the quarantines, never entered silver, and every
-    later build failed on rows_accounted_for.)"""
+    accounting test stays green. A valid subscription, payment and session of a known
+    customer land with them, as on any real day. (With a watermark on landing, those moved
+    the watermark past the waiting rows, which never landed again: they left the
+    quarantines, never entered silver, and every later build failed on
+    rows_accounted_for.)"""
 
     def at_the_shop(*statements: tuple[str, tuple]) -> tuple:
         owner = shop_owner(stack)
@@ -422,9 +424,10 @@ def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid
         " (select max(session_id) + 1 from viewing_sessions) from customers",
         (),
     ))  # fmt: skip
-    plan, title = stack.thrift_rows(
+    plan, title, known = stack.thrift_rows(
         "select (select min(plan_id) from silver.stg_shop__plans),"
-        " (select min(catalog_title_id) from gold.fct_viewing_sessions)"
+        " (select min(catalog_title_id) from gold.fct_viewing_sessions),"
+        " (select min(customer_id) from silver.stg_shop__customers)"
     )[0]
     at_the_shop(
         ("insert into customers values (%s, 'Ana', 'Lima', %s, '1990-05-01', '', 'PE', 'BR',"
@@ -436,6 +439,13 @@ def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid
          " '2026-04-06 08:06:00', '2026-04-06 08:06:00')", (payment, subscription, customer)),
         ("insert into viewing_sessions values (%s, %s, %s, 'tv', '2026-04-06 20:00:00', 50, 1,"
          " 5, '2026-04-06 21:00:00')", (session, customer, title)),
+        # the valid companions of the day, for a customer silver knows
+        ("insert into subscriptions values (%s, %s, %s, 'active', 1, '2026-04-06 08:05:00',"
+         " null, '2026-04-06 08:05:00')", (subscription + 1, known, plan)),
+        ("insert into payments values (%s, %s, %s, 19.90, 'BRL', 'paid', 'pix',"
+         " '2026-04-06 08:06:00', '2026-04-06 08:06:00')", (payment + 1, subscription + 1, known)),
+        ("insert into viewing_sessions values (%s, %s, %s, 'tv', '2026-04-06 20:00:00', 50, 1,"
+         " 5, '2026-04-06 21:00:00')", (session + 1, known, title)),
     )  # fmt: skip
     waiting = {
         "silver.quarantine_shop__subscriptions": ("subscription_id", subscription),
@@ -454,6 +464,8 @@ def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid
     daily_run(stack, since)
     assert held(waiting) == {t: [(key,)] for t, (_, key) in waiting.items()}
     assert held(taken) == {t: [] for t in taken}
+    companions = {t: (column, key + 1) for t, (column, key) in taken.items()}
+    assert held(companions) == {t: [(key,)] for t, (_, key) in companions.items()}
 
     at_the_shop((
         "update customers set city = 'Olinda', updated_at = '2026-04-07 09:00:00'"
@@ -468,10 +480,11 @@ def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid
 
 
 def test_the_daily_runs_equal_a_full_rebuild_of_the_same_data(stack, silver):
-    """Incremental equals full. After the main job and the three daily runs above (a day of
-    shop activity; catalog titles that gain a match; a session moved, another quarantined),
-    every silver and gold table is compared, row for row, with a `--full-refresh` of the same
-    bronze (Delta time travel keeps the daily runs' content: no copy)."""
+    """Incremental equals full. After the main job and the five daily runs above (a day of
+    shop activity; catalog titles that gain a match; a session moved, another quarantined;
+    rows that waited for a key, then the key), every silver and gold table is compared, row
+    for row, with a `--full-refresh` of the same bronze (Delta time travel keeps the daily
+    runs' content: no copy)."""
     before = warehouse_equality.versions(stack.thrift_port)
     assert {"silver.stg_shop__payments", "gold.fct_viewing_sessions", "gold.dim_title"} <= set(
         before
