@@ -1,31 +1,37 @@
 {#-
     The one way an incremental model finds its work (silver staging and gold facts alike): the
-    values of grain whose rows differ between what the model gives now and what it holds (this).
-    rows: the name of a CTE of the caller with every row the model would give on a full build;
-    key: the unique key of a row; grain: what the model replaces, its partition column
-    (insert_overwrite) or its key (merge). A full outer join on the key compares every column
-    the model holds, null-safe, and yields the grain on both sides: a row moved to another
-    partition empties the old one too, a row that left (a session that now breaks a rule) is
-    found on the held side, and a row that the model now gives for any reason (a new version in
-    bronze, a key it refers to that became known later, a customer version that landed late) on
-    the new side. Exact by construction: the work is what a full build would change, and no
-    watermark can miss a chain of lookups. The cost is one read of the rows and one of this.
-    A column dropped from the model needs a --full-refresh (the compare names it). Outside an
-    incremental run it is not called.
+    select of its rows (rows: the name of a CTE of the caller with every row the model would
+    give on a full build) that, on an incremental run, keeps only the values of grain where
+    a row differs between what the model gives now and what it holds (this); on a first build
+    or a --full-refresh, every row. key: the unique key of a row; grain: what the model
+    replaces, its partition column (insert_overwrite) or its key (merge). A full outer join on
+    the key compares every column the model holds, null-safe, and yields the grain on both
+    sides: a row moved to another partition empties the old one too, a row that left (a
+    session that now breaks a rule) is found on the held side, and a row that the model now
+    gives for any reason (a new version in bronze, a key it refers to that became known later,
+    a customer version that landed late) on the new side. Exact by construction: the work is
+    what a full build would change, and no watermark can miss a chain of lookups. The cost is
+    one read of the rows and one of this. A column dropped from the model needs a
+    --full-refresh (the compare names it).
 -#}
 {% macro changed_since_last_run(rows, key, grain) -%}
-    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
-    {%- set same = ['now.' ~ key ~ ' <=> held.' ~ key] -%}
-    {%- for column in columns if column != key -%}
-        {%- do same.append('now.' ~ column ~ ' <=> held.' ~ column) -%}
-    {%- endfor -%}
-    select distinct changed.{{ grain }}
-    from (
-        select explode(array(now.{{ grain }}, held.{{ grain }})) as {{ grain }}
-        from {{ rows }} as now
-        full outer join {{ this }} as held
-            on now.{{ key }} = held.{{ key }}
-        where not ({{ same | join(' and ') }})
-    ) as changed
-    where changed.{{ grain }} is not null
+    select * from {{ rows }}
+    {% if is_incremental() -%}
+        {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+        {%- set same = ['now.' ~ key ~ ' <=> held.' ~ key] -%}
+        {%- for column in columns if column != key -%}
+            {%- do same.append('now.' ~ column ~ ' <=> held.' ~ column) -%}
+        {%- endfor -%}
+        where {{ grain }} in (
+            select distinct changed.{{ grain }}
+            from (
+                select explode(array(now.{{ grain }}, held.{{ grain }})) as {{ grain }}
+                from {{ rows }} as now
+                full outer join {{ this }} as held
+                    on now.{{ key }} = held.{{ key }}
+                where not ({{ same | join(' and ') }})
+            ) as changed
+            where changed.{{ grain }} is not null
+        )
+    {%- endif %}
 {%- endmacro %}

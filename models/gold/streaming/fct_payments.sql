@@ -62,10 +62,7 @@ joined as (
 ),
 
 changed as (
-    select * from joined
-    {% if is_incremental() -%}
-        where paid_date in ({{ changed_since_last_run('joined', 'payment_id', 'paid_date') }})
-    {%- endif %}
+    {{ changed_since_last_run('joined', 'payment_id', 'paid_date') }}
 )
 
 select * from changed

@@ -65,12 +65,7 @@ joined as (
 ),
 
 changed as (
-    select * from joined
-    {% if is_incremental() -%}
-        where session_date in (
-            {{ changed_since_last_run('joined', 'session_id', 'session_date') }}
-        )
-    {%- endif %}
+    {{ changed_since_last_run('joined', 'session_id', 'session_date') }}
 )
 
 select * from changed

@@ -69,12 +69,7 @@ final as (
 ),
 
 changed as (
-    select * from final
-    {% if is_incremental() -%}
-        where customer_version_key in (
-            {{ changed_since_last_run('final', 'customer_version_key', 'customer_version_key') }}
-        )
-    {%- endif %}
+    {{ changed_since_last_run('final', 'customer_version_key', 'customer_version_key') }}
 )
 
 select * from changed

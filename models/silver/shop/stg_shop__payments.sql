@@ -46,10 +46,7 @@ renamed as (
 ),
 
 changed as (
-    select * from renamed
-    {% if is_incremental() -%}
-        where payment_id in ({{ changed_since_last_run('renamed', 'payment_id', 'payment_id') }})
-    {%- endif %}
+    {{ changed_since_last_run('renamed', 'payment_id', 'payment_id') }}
 )
 
 select * from changed

@@ -41,12 +41,7 @@ renamed as (
 ),
 
 changed as (
-    select * from renamed
-    {% if is_incremental() -%}
-        where subscription_id in (
-            {{ changed_since_last_run('renamed', 'subscription_id', 'subscription_id') }}
-        )
-    {%- endif %}
+    {{ changed_since_last_run('renamed', 'subscription_id', 'subscription_id') }}
 )
 
 select * from changed

@@ -43,12 +43,7 @@ passed as (
 ),
 
 changed as (
-    select * from passed
-    {% if is_incremental() -%}
-        where session_date in (
-            {{ changed_since_last_run('passed', 'session_id', 'session_date') }}
-        )
-    {%- endif %}
+    {{ changed_since_last_run('passed', 'session_id', 'session_date') }}
 )
 
 select * from changed
