@@ -1,7 +1,8 @@
 {#-
     The segmentation of seed 001, per current customer: recency (days since the last session),
     frequency (sessions) and monetary value (paid amount) over the 90 days up to the latest
-    session in the data, scored 1-5 by quintile and named.
+    session in the data, scored 1-5 by quintile and named. Equal values score the same
+    (quintile_score), so the scores depend on the data only, never on the order rows are read.
 -#}
 with
 
@@ -50,9 +51,9 @@ scored as (
         activity.recency_days,
         activity.frequency,
         coalesce(spend.monetary, 0) as monetary,
-        cast(ntile(5) over (order by activity.recency_days desc) as int) as recency_score,
-        cast(ntile(5) over (order by activity.frequency) as int) as frequency_score,
-        cast(ntile(5) over (order by coalesce(spend.monetary, 0)) as int) as monetary_score
+        {{ quintile_score('-activity.recency_days') }} as recency_score,
+        {{ quintile_score('activity.frequency') }} as frequency_score,
+        {{ quintile_score('coalesce(spend.monetary, 0)') }} as monetary_score
     from customers
     inner join activity
         on customers.customer_id = activity.customer_id
