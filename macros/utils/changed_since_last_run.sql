@@ -11,27 +11,40 @@
     gives for any reason (a new version in bronze, a key it refers to that became known later,
     a customer version that landed late) on the new side. Exact by construction: the work is
     what a full build would change, and no watermark can miss a chain of lookups. The cost is
-    one read of the rows and one of this. A column dropped from the model needs a
-    --full-refresh (the compare names it).
+    one read of this and of the rows: a merge (grain = key) takes the changed rows straight
+    from the join; a partition model reads the rows a second time for its changed partitions.
+    A column dropped from the model needs a --full-refresh (the compare names it).
 -#}
 {% macro changed_since_last_run(rows, key, grain) -%}
-    select * from {{ rows }}
-    {% if is_incremental() -%}
+    {%- if not is_incremental() -%}
+        select * from {{ rows }}
+    {%- else -%}
         {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
         {%- set same = ['now.' ~ key ~ ' <=> held.' ~ key] -%}
         {%- for column in columns if column != key -%}
             {%- do same.append('now.' ~ column ~ ' <=> held.' ~ column) -%}
         {%- endfor -%}
-        where {{ grain }} in (
-            select distinct changed.{{ grain }}
-            from (
-                select explode(array(now.{{ grain }}, held.{{ grain }})) as {{ grain }}
-                from {{ rows }} as now
-                full outer join {{ this }} as held
-                    on now.{{ key }} = held.{{ key }}
-                where not ({{ same | join(' and ') }})
-            ) as changed
-            where changed.{{ grain }} is not null
-        )
+        {%- if grain == key -%}
+            {#- a merge: the changed rows themselves, in one read of the rows (no key leaves
+                a merged model, so the held side alone has nothing to give) -#}
+            select now.*
+            from {{ rows }} as now
+            left join {{ this }} as held
+                on now.{{ key }} = held.{{ key }}
+            where not ({{ same | join(' and ') }})
+        {%- else -%}
+            select * from {{ rows }}
+            where {{ grain }} in (
+                select distinct changed.{{ grain }}
+                from (
+                    select explode(array(now.{{ grain }}, held.{{ grain }})) as {{ grain }}
+                    from {{ rows }} as now
+                    full outer join {{ this }} as held
+                        on now.{{ key }} = held.{{ key }}
+                    where not ({{ same | join(' and ') }})
+                ) as changed
+                where changed.{{ grain }} is not null
+            )
+        {%- endif -%}
     {%- endif %}
 {%- endmacro %}
