@@ -4,7 +4,8 @@ the template context's `adapter`).
 sqlfluff's dbt builtins (`apply_dbt_builtins`) emulate ref, source, this and is_incremental,
 but not `adapter`, and a macro that asks the adapter about a relation stopped the templater
 ("'adapter' is undefined"). Here the answers are those of a relation that does not exist yet,
-as on a first build (macros/utils/changed_since_last_run.sql then compares the key alone).
+as on a first build (macros/utils/changed_since_last_run.sql then renders a first build's
+select: sqlfluff never sees its compare).
 dbt itself uses the real adapter.
 """
 

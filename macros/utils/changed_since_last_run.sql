@@ -12,14 +12,16 @@
     a customer version that landed late) on the new side. Exact by construction: the work is
     what a full build would change, and no watermark can miss a chain of lookups. The cost is
     one read of this and of the rows: a merge (grain = key) takes the changed rows straight
-    from the join; a partition model reads the rows a second time for its changed partitions.
+    from the join; a partition model takes every row of the partitions the join flags.
     A column dropped from the model needs a --full-refresh (the compare names it).
 -#}
 {% macro changed_since_last_run(rows, key, grain) -%}
-    {%- if not is_incremental() -%}
+    {#- no held columns: nothing built to compare with (sqlfluff lints this branch) -#}
+    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list
+        if is_incremental() else [] -%}
+    {%- if not columns -%}
         select * from {{ rows }}
     {%- else -%}
-        {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
         {%- set same = ['now.' ~ key ~ ' <=> held.' ~ key] -%}
         {%- for column in columns if column != key -%}
             {%- do same.append('now.' ~ column ~ ' <=> held.' ~ column) -%}
@@ -33,18 +35,38 @@
                 on now.{{ key }} = held.{{ key }}
             where not ({{ same | join(' and ') }})
         {%- else -%}
-            select * from {{ rows }}
-            where {{ grain }} in (
-                select distinct changed.{{ grain }}
+            {#- a partition model: every row of each partition where a row differs, on either
+                side (a row moved from d1 to d2 flags both), in one read of the rows: each
+                compared pair is counted under its new and its old partition, and a window
+                flags the partitions that hold a difference -#}
+            select flagged.changed_row.*
+            from (
+                select
+                    compared.changed_row,
+                    compared.now_key,
+                    sides.position,
+                    sides.grain_value,
+                    max(compared.differs) over (partition by sides.grain_value) as grain_changed
                 from (
-                    select explode(array(now.{{ grain }}, held.{{ grain }})) as {{ grain }}
+                    select
+                        struct(now.*) as changed_row,
+                        now.{{ key }} as now_key,
+                        now.{{ grain }} as now_grain,
+                        held.{{ grain }} as held_grain,
+                        not ({{ same | join(' and ') }}) as differs
                     from {{ rows }} as now
                     full outer join {{ this }} as held
                         on now.{{ key }} = held.{{ key }}
-                    where not ({{ same | join(' and ') }})
-                ) as changed
-                where changed.{{ grain }} is not null
-            )
+                ) as compared
+                lateral view posexplode(
+                    array(compared.now_grain, compared.held_grain)
+                ) sides as position, grain_value
+            ) as flagged
+            where
+                flagged.grain_changed
+                and flagged.position = 0
+                and flagged.now_key is not null
+                and flagged.grain_value is not null
         {%- endif -%}
     {%- endif %}
 {%- endmacro %}
