@@ -38,35 +38,66 @@
             {#- a partition model: every row of each partition where a row differs, on either
                 side (a row moved from d1 to d2 flags both), in one read of the rows: each
                 compared pair is counted under its new and its old partition, and a window
-                flags the partitions that hold a difference -#}
-            select flagged.changed_row.*
+                flags the partitions that hold a difference. A flagged partition left with no
+                row (its rows moved away or left) gives a marker row: its grain,
+                every other column null, which get_insert_overwrite_sql reads and never writes
+                (on Delta only: a Parquet table, which only the benchmark builds, would store it).
+                Distinct: a key held twice (a partition that kept a moved row before this rule)
+                pairs its new row twice, and the run heals it -#}
+            {%- set marker = [] -%}
+            {%- for column in adapter.get_columns_in_relation(this) -%}
+                {%- do marker.append("'" ~ column.name ~ "', " ~ (
+                    'flagged.grain_value' if column.name == grain
+                    else 'cast(null as ' ~ column.data_type ~ ')'
+                )) -%}
+            {%- endfor -%}
+            select distinct emitted.changed_row.*
             from (
                 select
-                    compared.changed_row,
-                    compared.now_key,
-                    sides.position,
-                    sides.grain_value,
-                    max(compared.differs) over (partition by sides.grain_value) as grain_changed
+                    if(
+                        flagged.position = 0,
+                        flagged.changed_row,
+                        named_struct({{ marker | join(', ') }})
+                    ) as changed_row
                 from (
                     select
-                        struct(now.*) as changed_row,
-                        now.{{ key }} as now_key,
-                        now.{{ grain }} as now_grain,
-                        held.{{ grain }} as held_grain,
-                        not ({{ same | join(' and ') }}) as differs
-                    from {{ rows }} as now
-                    full outer join {{ this }} as held
-                        on now.{{ key }} = held.{{ key }}
-                ) as compared
-                lateral view posexplode(
-                    array(compared.now_grain, compared.held_grain)
-                ) sides as position, grain_value
-            ) as flagged
-            where
-                flagged.grain_changed
-                and flagged.position = 0
-                and flagged.now_key is not null
-                and flagged.grain_value is not null
+                        compared.changed_row,
+                        compared.now_key,
+                        sides.position,
+                        sides.grain_value,
+                        max(compared.differs) over (
+                            partition by sides.grain_value
+                        ) as grain_changed,
+                        max(sides.position = 0 and compared.now_key is not null) over (
+                            partition by sides.grain_value
+                        ) as grain_keeps_rows
+                    from (
+                        select
+                            struct(now.*) as changed_row,
+                            now.{{ key }} as now_key,
+                            now.{{ grain }} as now_grain,
+                            held.{{ grain }} as held_grain,
+                            not ({{ same | join(' and ') }}) as differs
+                        from {{ rows }} as now
+                        full outer join {{ this }} as held
+                            on now.{{ key }} = held.{{ key }}
+                    ) as compared
+                    lateral view posexplode(
+                        array(compared.now_grain, compared.held_grain)
+                    ) sides as position, grain_value
+                ) as flagged
+                where
+                    flagged.grain_changed
+                    and flagged.grain_value is not null
+                    and (
+                        (flagged.position = 0 and flagged.now_key is not null)
+                        or (
+                            flagged.position = 1
+                            and not flagged.grain_keeps_rows
+                            and {{ 'true' if config.get('file_format') == 'delta' else 'false' }}
+                        )
+                    )
+            ) as emitted
         {%- endif -%}
     {%- endif %}
 {%- endmacro %}

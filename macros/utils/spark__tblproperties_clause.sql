@@ -2,7 +2,7 @@
     The table properties of a create or replace: the tblproperties config of the model, and on a
     Delta table with an enforced contract each contract constraint as a Delta CHECK constraint
     (delta.constraints.<name> = <expression>; show tblproperties lists them). Delta checks them
-    on the write that creates the table and on every later write (the insert overwrite of an
+    on the write that creates the table and on every later write (the insert or merge of an
     incremental run): a violating row fails it and nothing is committed. In the create
     statement, not in an alter table add constraint after it, which dbt-spark does: that is
     one more commit and one more scan of the whole table per constraint (about 1 s each).

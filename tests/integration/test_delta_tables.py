@@ -192,7 +192,7 @@ def test_a_constraint_violation_fails_the_build_and_publishes_nothing(lake):
     [(before,)] = lake.thrift_rows("select count(*) from gold.fct_viewing_sessions")
     [(version_before, *_)] = lake.thrift_rows("describe history gold.fct_viewing_sessions limit 1")
     try:
-        # incremental: Delta's table constraint refuses the insert overwrite
+        # incremental: Delta's table constraint refuses the insert of the changed dates
         incremental = dbt_failing(lake, "run", "--select", "fct_viewing_sessions")
         assert incremental.returncode == 1
         assert "minutes_watched_not_negative" in incremental.stdout

@@ -392,6 +392,80 @@ def test_a_session_moved_to_another_day_or_quarantined_leaves_the_day_it_stood_o
     ) == [("negative_minutes",)]
 
 
+def test_a_day_whose_every_row_moved_or_left_is_emptied(stack, silver):
+    """A session and a payment alone on their day (2026-04-03); later the same day, the
+    session breaks a rule and the payment moves to 2026-04-07. Their old day must be left
+    empty in silver and gold. (A dynamic insert overwrite replaces only the days that receive
+    a row: the day kept both, the payment stood twice in fct_payments and every later build
+    failed on its unique test.)"""
+    lonely_day = "2026-04-03"
+    partitioned = {
+        "silver.stg_shop__viewing_sessions": "session_date",
+        "gold.fct_viewing_sessions": "session_date",
+        "gold.fct_payments": "paid_date",
+    }
+
+    def on_the_day() -> dict[str, int]:
+        return {
+            table: stack.thrift_rows(
+                f"select count(*) from {table} where {column} = '{lonely_day}'"
+            )[0][0]
+            for table, column in partitioned.items()
+        }
+
+    assert set(on_the_day().values()) == {0}
+    subscription, customer, title = stack.thrift_rows(
+        "select subscription_id, customer_id,"
+        " (select min(catalog_title_id) from gold.fct_viewing_sessions)"
+        " from silver.stg_shop__subscriptions order by subscription_id limit 1"
+    )[0]
+
+    def at_the_shop(*statements: tuple[str, tuple]) -> tuple:
+        owner = shop_owner(stack)
+        with contextlib.closing(owner), owner.cursor() as cursor:
+            for statement, params in statements:
+                cursor.execute(statement, params)
+            owner.commit()
+            return cursor.fetchone()
+
+    session, payment = at_the_shop((
+        "select (select max(session_id) + 1 from viewing_sessions), max(payment_id) + 1"
+        " from payments",
+        (),
+    ))  # fmt: skip
+    at_the_shop(
+        ("insert into viewing_sessions values (%s, %s, %s, 'tv', '2026-04-03 20:00:00', 50, 1,"
+         " 5, '2026-04-05 09:30:00')", (session, customer, title)),
+        ("insert into payments values (%s, %s, %s, 19.90, 'BRL', 'paid', 'pix',"
+         " '2026-04-03 08:06:00', '2026-04-05 09:30:00')", (payment, subscription, customer)),
+    )  # fmt: skip
+    since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    on_day(stack, "2026-04-05").cinelake("ingest", "shop")
+    daily_run(stack, since)
+    assert on_the_day() == dict.fromkeys(partitioned, 1)
+
+    at_the_shop(
+        ("update viewing_sessions set minutes_watched = -5, updated_at = '2026-04-05 10:00:00'"
+         " where session_id = %s", (session,)),
+        ("update payments set paid_at = '2026-04-07 08:06:00', updated_at = '2026-04-05 10:00:00'"
+         " where payment_id = %s", (payment,)),
+    )  # fmt: skip
+    since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    on_day(stack, "2026-04-05").cinelake("ingest", "shop")
+    daily_run(stack, since)
+    assert set(on_the_day().values()) == {0}
+    for table in ("silver.stg_shop__payments", "gold.fct_payments"):
+        assert stack.thrift_rows(
+            f"select cast(paid_date as string) from {table} where payment_id = {payment}"
+        ) == [("2026-04-07",)], table
+    for table in ("silver.stg_shop__viewing_sessions", "gold.fct_viewing_sessions"):
+        assert not stack.thrift_rows(f"select 1 from {table} where session_id = {session}")
+    assert stack.thrift_rows(
+        "select quarantine_reason from silver.quarantine_shop__viewing_sessions "
+        f"where session_id = {session}"
+    ) == [("negative_minutes",)]
+
+
 def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid(stack, silver):
     """A new customer signs up with a blank city (quarantined: missing_city), subscribes, pays
     and watches the same day: the subscription waits as unknown_customer, the payment as
@@ -480,11 +554,11 @@ def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid
 
 
 def test_the_daily_runs_equal_a_full_rebuild_of_the_same_data(stack, silver):
-    """Incremental equals full. After the main job and the five daily runs above (a day of
+    """Incremental equals full. After the main job and the seven daily runs above (a day of
     shop activity; catalog titles that gain a match; a session moved, another quarantined;
-    rows that waited for a key, then the key), every silver and gold table is compared, row
-    for row, with a `--full-refresh` of the same bronze (Delta time travel keeps the daily
-    runs' content: no copy)."""
+    a day whose every row moved or left; rows that waited for a key, then the key), every
+    silver and gold table is compared, row for row, with a `--full-refresh` of the same
+    bronze (Delta time travel keeps the daily runs' content: no copy)."""
     before = warehouse_equality.versions(stack.thrift_port)
     assert {"silver.stg_shop__payments", "gold.fct_viewing_sessions", "gold.dim_title"} <= set(
         before

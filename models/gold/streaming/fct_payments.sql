@@ -11,6 +11,7 @@
     config(
         materialized='incremental',
         incremental_strategy='insert_overwrite',
+        unique_key='payment_id',
         partition_by=['paid_date'],
         on_schema_change='fail',
     )

@@ -16,6 +16,7 @@
     config(
         materialized='incremental',
         incremental_strategy='insert_overwrite',
+        unique_key='session_id',
         partition_by=['session_date'],
         on_schema_change='fail',
     )

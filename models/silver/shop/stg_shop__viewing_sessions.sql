@@ -3,9 +3,9 @@
     Incremental: a run rebuilds only the session dates where a session now stands or stood
     whose row differs from the one held (changed_since_last_run: a new version, a session
     moved to another day or quarantined, a session whose customer or title became known
-    later); insert_overwrite replaces exactly those partitions (the partition column comes
-    last, as the Spark dynamic partition overwrite requires). On Delta that replace is one
-    commit: readers see the dates before or after it, never between. Not merge on session_id:
+    later); insert_overwrite replaces exactly those partitions, by name (get_insert_overwrite_sql:
+    a date left with no session is emptied too). On Delta that replace is one commit:
+    readers see the dates before or after it, never between. Not merge on session_id:
     a merge never removes a row, and a session that now breaks a rule must leave silver;
     replacing its date, recomputed whole, does that.
 -#}
@@ -13,6 +13,7 @@
     config(
         materialized='incremental',
         incremental_strategy='insert_overwrite',
+        unique_key='session_id',
         partition_by=['session_date'],
         on_schema_change='fail',
     )
