@@ -13,43 +13,43 @@
     Any other insert_overwrite (no partition, no key, Parquet): the statement of dbt-spark as
     it is (its Iceberg branch left out: no table here is Iceberg).
 -#}
-{% macro get_insert_overwrite_sql(source_relation, target_relation, existing_relation) %}
-    {%- set dest_columns = adapter.get_columns_in_relation(target_relation) -%}
-    {%- set dest_cols_csv = dest_columns | map(attribute='quoted') | join(', ') -%}
-    {%- set partition_by = config.get('partition_by') -%}
-    {%- set key = config.get('unique_key') -%}
-    {%- if key and partition_by and existing_relation.is_delta -%}
-        {%- set grains = [partition_by] if partition_by is string else partition_by -%}
-        {%- if grains | length != 1 -%}
-            {{ exceptions.raise_compiler_error(
-                "replacing partitions by name needs one partition column: " ~ grains
-            ) }}
-        {%- endif -%}
-        {%- set grain = grains[0] -%}
-        {%- set changed = target_relation.incorporate(
-            path={'identifier': target_relation.identifier ~ '__dbt_changed'}
-        ) -%}
-        {%- do run_query('drop table if exists ' ~ changed) -%}
-        {%- do run_query(
-            'create table ' ~ changed ~ ' using parquet as select * from ' ~ source_relation
-        ) -%}
-        {%- set replaced = run_query(
-            'select distinct cast(' ~ grain ~ ' as string) from ' ~ changed
-            ~ ' where ' ~ grain ~ ' is not null'
-        ).columns[0].values() | list -%}
-        {%- set literals = [] -%}
-        {%- for value in replaced -%}
-            {%- do literals.append(sql_string_literal(value)) -%}
-        {%- endfor -%}
-        {%- do run_query(
-            'insert into ' ~ target_relation ~ ' replace where '
-            ~ (grain ~ ' in (' ~ literals | join(', ') ~ ')' if literals else 'false')
-            ~ ' select ' ~ dest_cols_csv ~ ' from ' ~ changed ~ ' where ' ~ key ~ ' is not null'
-        ) -%}
-        drop table if exists {{ changed }}
-    {%- else -%}
-        insert overwrite table {{ target_relation }}
-        {{ partition_cols(label="partition") }}
-        select {{ dest_cols_csv }} from {{ source_relation }}
-    {%- endif -%}
-{% endmacro %}
+{% macro get_insert_overwrite_sql(source_relation, target_relation, existing_relation) -%}
+{%- set dest_columns = adapter.get_columns_in_relation(target_relation) -%}
+{%- set dest_cols_csv = dest_columns | map(attribute='quoted') | join(', ') -%}
+{%- set partition_by = config.get('partition_by') -%}
+{%- set key = config.get('unique_key') -%}
+{%- if key and partition_by and existing_relation.is_delta -%}
+{%- set grains = [partition_by] if partition_by is string else partition_by -%}
+{%- if grains | length != 1 -%}
+{{ exceptions.raise_compiler_error(
+    "replacing partitions by name needs one partition column: " ~ grains
+) }}
+{%- endif -%}
+{%- set grain = grains[0] -%}
+{%- set changed = target_relation.incorporate(
+    path={'identifier': target_relation.identifier ~ '__dbt_changed'}
+) -%}
+{%- do run_query('drop table if exists ' ~ changed) -%}
+{%- do run_query(
+    'create table ' ~ changed ~ ' using parquet as select * from ' ~ source_relation
+) -%}
+{%- set replaced = run_query(
+    'select distinct cast(' ~ grain ~ ' as string) from ' ~ changed
+    ~ ' where ' ~ grain ~ ' is not null'
+).columns[0].values() | list -%}
+{%- set literals = [] -%}
+{%- for value in replaced -%}
+{%- do literals.append(sql_string_literal(value)) -%}
+{%- endfor -%}
+{%- do run_query(
+    'insert into ' ~ target_relation ~ ' replace where '
+    ~ (grain ~ ' in (' ~ literals | join(', ') ~ ')' if literals else 'false')
+    ~ ' select ' ~ dest_cols_csv ~ ' from ' ~ changed ~ ' where ' ~ key ~ ' is not null'
+) -%}
+drop table if exists {{ changed }}
+{%- else -%}
+insert overwrite table {{ target_relation }}
+{{ partition_cols(label="partition") }}
+select {{ dest_cols_csv }} from {{ source_relation }}
+{%- endif -%}
+{%- endmacro %}
