@@ -58,6 +58,17 @@ def shop_owner(stack: Stack) -> pymysql.Connection:
                            password="shop-owner-dev", database="shop")  # fmt: skip
 
 
+def at_the_shop(stack: Stack, *statements: tuple[str, tuple]) -> tuple:
+    """Run statements at the shop as its owner, in one transaction, as an application
+    would; the first row of the last one (for a select of the next ids)."""
+    owner = shop_owner(stack)
+    with contextlib.closing(owner), owner.cursor() as cursor:
+        for statement, params in statements:
+            cursor.execute(statement, params)
+        owner.commit()
+        return cursor.fetchone()
+
+
 def partition_files(stack, table: str = "silver.db/stg_shop__viewing_sessions") -> dict:
     """Files (name, mtime) of each session_date partition of an incremental model."""
     table = stack.home / "spark" / "warehouse" / table
@@ -420,20 +431,13 @@ def test_a_day_whose_every_row_moved_or_left_is_emptied(stack, silver):
         " from silver.stg_shop__subscriptions order by subscription_id limit 1"
     )[0]
 
-    def at_the_shop(*statements: tuple[str, tuple]) -> tuple:
-        owner = shop_owner(stack)
-        with contextlib.closing(owner), owner.cursor() as cursor:
-            for statement, params in statements:
-                cursor.execute(statement, params)
-            owner.commit()
-            return cursor.fetchone()
-
-    session, payment = at_the_shop((
+    session, payment = at_the_shop(stack, (
         "select (select max(session_id) + 1 from viewing_sessions), max(payment_id) + 1"
         " from payments",
         (),
     ))  # fmt: skip
     at_the_shop(
+        stack,
         ("insert into viewing_sessions values (%s, %s, %s, 'tv', '2026-04-03 20:00:00', 50, 1,"
          " 5, '2026-04-05 09:30:00')", (session, customer, title)),
         ("insert into payments values (%s, %s, %s, 19.90, 'BRL', 'paid', 'pix',"
@@ -445,6 +449,7 @@ def test_a_day_whose_every_row_moved_or_left_is_emptied(stack, silver):
     assert on_the_day() == dict.fromkeys(partitioned, 1)
 
     at_the_shop(
+        stack,
         ("update viewing_sessions set minutes_watched = -5, updated_at = '2026-04-05 10:00:00'"
          " where session_id = %s", (session,)),
         ("update payments set paid_at = '2026-04-07 08:06:00', updated_at = '2026-04-05 10:00:00'"
@@ -478,21 +483,13 @@ def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid
     quarantines, never entered silver, and every later build failed on
     rows_accounted_for.)"""
 
-    def at_the_shop(*statements: tuple[str, tuple]) -> tuple:
-        owner = shop_owner(stack)
-        with contextlib.closing(owner), owner.cursor() as cursor:
-            for statement, params in statements:
-                cursor.execute(statement, params)
-            owner.commit()
-            return cursor.fetchone()
-
     def held(tables: dict[str, tuple[str, int]]) -> dict[str, list]:
         return {
             table: stack.thrift_rows(f"select {column} from {table} where {column} = {key}")
             for table, (column, key) in tables.items()
         }
 
-    customer, subscription, payment, session = at_the_shop((
+    customer, subscription, payment, session = at_the_shop(stack, (
         "select max(customer_id) + 1, (select max(subscription_id) + 1 from subscriptions),"
         " (select max(payment_id) + 1 from payments),"
         " (select max(session_id) + 1 from viewing_sessions) from customers",
@@ -504,6 +501,7 @@ def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid
         " (select min(customer_id) from silver.stg_shop__customers)"
     )[0]
     at_the_shop(
+        stack,
         ("insert into customers values (%s, 'Ana', 'Lima', %s, '1990-05-01', '', 'PE', 'BR',"
          " '2026-04-06 08:00:00', '2026-04-06 08:00:00')",
          (customer, f"ana.lima.{customer}@example.com")),
@@ -541,7 +539,7 @@ def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid
     companions = {t: (column, key + 1) for t, (column, key) in taken.items()}
     assert held(companions) == {t: [(key,)] for t, (_, key) in companions.items()}
 
-    at_the_shop((
+    at_the_shop(stack, (
         "update customers set city = 'Olinda', updated_at = '2026-04-07 09:00:00'"
         " where customer_id = %s",
         (customer,),
