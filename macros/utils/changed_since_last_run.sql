@@ -17,8 +17,8 @@
 -#}
 {% macro changed_since_last_run(rows, key, grain) -%}
     {#- no held columns: nothing built to compare with (sqlfluff lints this branch) -#}
-    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list
-        if is_incremental() else [] -%}
+    {%- set held_columns = adapter.get_columns_in_relation(this) if is_incremental() else [] -%}
+    {%- set columns = held_columns | map(attribute='name') | list -%}
     {%- if not columns -%}
         select * from {{ rows }}
     {%- else -%}
@@ -41,11 +41,15 @@
                 flags the partitions that hold a difference. A flagged partition left with no
                 row (its rows moved away or left) gives a marker row: its grain,
                 every other column null, which get_insert_overwrite_sql reads and never writes
-                (on Delta only: a Parquet table, which only the benchmark builds, would store it).
+                (on Delta with a unique_key only: elsewhere the dbt-spark statement would store
+                it).
                 Distinct: a key held twice (a partition that kept a moved row before this rule)
                 pairs its new row twice, and the run heals it -#}
+            {#- the same condition as get_insert_overwrite_sql, which alone leaves markers out -#}
+            {%- set markers_replaced = config.get('file_format') == 'delta'
+                and config.get('unique_key') -%}
             {%- set marker = [] -%}
-            {%- for column in adapter.get_columns_in_relation(this) -%}
+            {%- for column in held_columns -%}
                 {%- do marker.append("'" ~ column.name ~ "', " ~ (
                     'flagged.grain_value' if column.name == grain
                     else 'cast(null as ' ~ column.data_type ~ ')'
@@ -94,7 +98,7 @@
                         or (
                             flagged.position = 1
                             and not flagged.grain_keeps_rows
-                            and {{ 'true' if config.get('file_format') == 'delta' else 'false' }}
+                            and {{ 'true' if markers_replaced else 'false' }}
                         )
                     )
             ) as emitted
