@@ -236,36 +236,90 @@ def test_gold_horror_top_titles_are_ranked_on_ids(stack, silver):
     assert years > 0 and max_rank <= 10 and by_title == 0
 
 
-def test_after_a_day_scd2_has_new_versions_and_only_the_new_partition_is_written(stack, silver):
-    """The daily run, as scripts/pipeline.sh runs it once a build has succeeded: source
-    freshness, then selectors.yml's daily against the state of the last build."""
+# The daily runs below are three, each landing several scenarios at once, on rows of their
+# own, as a real day lands many changes (a daily run costs minutes here: one per scenario made
+# this module the longest of the suite). Each fixture changes the shop, ingests, runs the daily
+# build once and notes what only that moment can show; the tests after it, in file order,
+# check its scenarios. Each fixture needs the one before, so any test selected alone runs the
+# days it stands on, in order.
+
+
+@pytest.fixture(scope="module")
+def first_day(stack, silver) -> dict:
+    """Daily run 1 (load day 2026-04-02): a day of shop activity (`demo-data --advance-day`)
+    and, the same day, two catalog titles that no CSV file knows, each with sessions, gain a
+    match: one the IMDb id of a CSV title, the other the id of a TMDB movie that no title had
+    matched. The partition files before the run are noted for the tests."""
     target = Path(stack.env["DBT_TARGET_PATH"])
-    before = partition_files(stack)
-    fact_before = partition_files(stack, "gold.db/fct_viewing_sessions")
-    assert before and f"session_date={AS_OF}" not in before
+    before = {
+        "sessions": partition_files(stack),
+        "facts": partition_files(stack, "gold.db/fct_viewing_sessions"),
+    }
+    assert before["sessions"] and f"session_date={AS_OF}" not in before["sessions"]
+    matched = stack.thrift_rows(
+        "select conformed.catalog_title_id, min(f.title_key), max(f.title_key) "
+        "from silver.int_catalog_titles_conformed as conformed "
+        "inner join gold.fct_viewing_sessions as f "
+        "on f.catalog_title_id = conformed.catalog_title_id "
+        "where conformed.conformed_title_id like 'catalog:%' group by 1 order by 1 limit 2"
+    )
+    assert len(matched) == 2 and all(low == high for _, low, high in matched)
+    [(imdb_id,)] = stack.thrift_rows("select min(title_id) from silver.int_titles_deduplicated")
+    [(tmdb_id,)] = stack.thrift_rows(
+        "select min(tmdb_id) from silver.int_titles_matched where match_outcome = 'tmdb_only' "
+        "and tmdb_id not in (select tmdb_id from silver.stg_shop__catalog_titles "
+        "where tmdb_id is not null)"
+    )
+    (to_imdb, imdb_side_key, _), (to_tmdb, tmdb_side_key, _) = matched
+
     stack.cinelake("demo-data", "--advance-day")
     day = json.loads((stack.home / "demo" / "manifest.json").read_text())["shop"]["days"][-1]
+    at_the_shop(
+        stack,
+        ("update catalog_titles set imdb_id = %s, updated_at = '2026-04-04 09:00:00'"
+         " where catalog_title_id = %s", (imdb_id, to_imdb)),
+        ("update catalog_titles set tmdb_id = %s, updated_at = '2026-04-04 09:00:00'"
+         " where catalog_title_id = %s", (tmdb_id, to_tmdb)),
+    )  # fmt: skip
     since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
     on_day(stack, "2026-04-02").cinelake("ingest", "shop")
     daily_run(stack, since)
-    # the row tests of the big incremental models read only the rows landed since
+    results = json.loads((target / "run_results.json").read_text())["results"]
     checked = (target / "run" / "cinelake" / "models" / "gold" / "streaming").rglob(
         "not_null_fct_viewing_sessions_title_key.sql"
     )
-    assert f"loaded_at >= timestamp '{since}'" in next(checked).read_text()
-    results = json.loads((target / "run_results.json").read_text())["results"]
-    built = {result["unique_id"].removeprefix("model.cinelake.") for result in results}
+    return {
+        "before": before,
+        "day": day,
+        "since": since,
+        "built": {result["unique_id"].removeprefix("model.cinelake.") for result in results},
+        "row_test_sql": next(checked).read_text(),
+        "matches": {
+            to_imdb: (imdb_side_key, imdb_id),
+            to_tmdb: (tmdb_side_key, f"tmdb:{tmdb_id}"),
+        },
+    }
+
+
+def test_after_a_day_scd2_has_new_versions_and_only_the_new_partition_is_written(stack, first_day):
+    """The daily run, as scripts/pipeline.sh runs it once a build has succeeded: source
+    freshness, then selectors.yml's daily against the state of the last build."""
+    before, day = first_day["before"], first_day["day"]
+    # the row tests of the big incremental models read only the rows landed since
+    assert f"loaded_at >= timestamp '{first_day['since']}'" in first_day["row_test_sql"]
+    built = first_day["built"]
     # the shop landed a day: its models and everything downstream; the CSV files did not
     assert {"stg_shop__viewing_sessions", "fct_viewing_sessions", "dim_customer"} <= built
     assert "ops_dbt_build_history" in built  # the run history, always
     assert not {"stg_csv__movies", "int_titles_deduplicated"} & built
 
-    after = partition_files(stack)
-    assert set(after) == set(before) | {f"session_date={AS_OF}"}
-    assert all(after[name] == files for name, files in before.items())  # untouched
-    fact_after = partition_files(stack, "gold.db/fct_viewing_sessions")
-    assert set(fact_after) == set(fact_before) | {f"session_date={AS_OF}"}
-    assert all(fact_after[name] == files for name, files in fact_before.items())
+    for table, files_before in (
+        ("silver.db/stg_shop__viewing_sessions", before["sessions"]),
+        ("gold.db/fct_viewing_sessions", before["facts"]),
+    ):
+        after = partition_files(stack, table)
+        assert set(after) == set(files_before) | {f"session_date={AS_OF}"}, table
+        assert all(after[name] == files for name, files in files_before.items()), table
     [(new_sessions,)] = stack.thrift_rows(
         f"select count(*) from silver.stg_shop__viewing_sessions where session_date = '{AS_OF}'",
     )
@@ -290,61 +344,27 @@ def test_after_a_day_scd2_has_new_versions_and_only_the_new_partition_is_written
 
 
 def test_a_catalog_title_that_gains_a_match_keeps_its_key_and_no_old_date_is_rewritten(
-    stack, silver
+    stack, first_day
 ):
-    """Durable title keys (int_title_keys). Two catalog titles that no CSV file knows, each
-    with sessions, gain a match: one the IMDb id of a CSV title, the other the id of a TMDB
-    movie that no title had matched. Each keeps its key in the fact, no fact date is
-    rewritten, dim_title resolves the old key to the title it belongs to now, and the marts
+    """Durable title keys (int_title_keys), after the first day's two new matches. Each
+    catalog title keeps its key in the fact, no fact date is rewritten (the test above checks
+    the files), dim_title resolves the old key to the title it belongs to now, and the marts
     count its sessions under that title's canonical key."""
-    rows = stack.thrift_rows(
-        "select conformed.catalog_title_id, min(f.title_key), max(f.title_key) "
-        "from silver.int_catalog_titles_conformed as conformed "
-        "inner join gold.fct_viewing_sessions as f "
-        "on f.catalog_title_id = conformed.catalog_title_id "
-        "where conformed.conformed_title_id like 'catalog:%' group by 1 order by 1 limit 2"
-    )
-    assert len(rows) == 2 and all(low == high for _, low, high in rows)
-    (to_imdb, imdb_side_key, _), (to_tmdb, tmdb_side_key, _) = rows
-    [(imdb_id,)] = stack.thrift_rows("select min(title_id) from silver.int_titles_deduplicated")
-    [(tmdb_id,)] = stack.thrift_rows(
-        "select min(tmdb_id) from silver.int_titles_matched where match_outcome = 'tmdb_only' "
-        "and tmdb_id not in (select tmdb_id from silver.stg_shop__catalog_titles "
-        "where tmdb_id is not null)"
-    )
-    fact_before = partition_files(stack, "gold.db/fct_viewing_sessions")
-    owner = shop_owner(stack)
-    with contextlib.closing(owner), owner.cursor() as cursor:
-        cursor.execute(
-            "update catalog_titles set imdb_id = %s, updated_at = '2026-04-04 09:00:00' "
-            "where catalog_title_id = %s",
-            (imdb_id, to_imdb),
-        )
-        cursor.execute(
-            "update catalog_titles set tmdb_id = %s, updated_at = '2026-04-04 09:00:00' "
-            "where catalog_title_id = %s",
-            (tmdb_id, to_tmdb),
-        )
-        owner.commit()
-    since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-    on_day(stack, "2026-04-04").cinelake("ingest", "shop")
-    daily_run(stack, since)  # the scheduled run: what the new matches reach, no more
-
-    assert partition_files(stack, "gold.db/fct_viewing_sessions") == fact_before
-    for catalog_title_id, key in ((to_imdb, imdb_side_key), (to_tmdb, tmdb_side_key)):
+    for catalog_title_id, (key, _) in first_day["matches"].items():
         assert stack.thrift_rows(
             "select distinct title_key from gold.fct_viewing_sessions "
             f"where catalog_title_id = {catalog_title_id}"
         ) == [(key,)]
-    resolved = dict(
-        (key, (conformed, canonical))
+    keys = ", ".join(f"'{key}'" for key, _ in first_day["matches"].values())
+    resolved = {
+        key: (conformed, canonical)
         for key, conformed, canonical in stack.thrift_rows(
             "select title_key, conformed_title_id, canonical_title_key from gold.dim_title "
-            f"where title_key in ('{imdb_side_key}', '{tmdb_side_key}')"
+            f"where title_key in ({keys})"
         )
-    )
-    assert resolved[imdb_side_key][0] == imdb_id
-    assert resolved[tmdb_side_key][0] == f"tmdb:{tmdb_id}"
+    }
+    for key, matched_id in first_day["matches"].values():
+        assert resolved[key][0] == matched_id
     for key, (conformed, canonical) in resolved.items():
         # one canonical row per title; the sessions under every key of the title count for it
         assert stack.thrift_rows(
@@ -364,73 +384,54 @@ def test_a_catalog_title_that_gains_a_match_keeps_its_key_and_no_old_date_is_rew
             )
 
 
-def test_a_session_moved_to_another_day_or_quarantined_leaves_the_day_it_stood_on(stack, silver):
-    """Corrections at the source: one session starts three days later, another breaks a rule
-    (negative minutes). The daily run rewrites the day each stood on, not only the day of its
-    new version: the moved session is once in silver and gold, on its new day; the broken one
-    is quarantined and in neither. (Rewriting only the new versions' days left the moved
-    session twice in silver, failing every later build on its unique test, and left the
-    broken one counted in gold.)"""
+LONELY_DAY = "2026-04-03"
+ON_THE_LONELY_DAY = {
+    "silver.stg_shop__viewing_sessions": "session_date",
+    "gold.fct_viewing_sessions": "session_date",
+    "gold.fct_payments": "paid_date",
+}
+
+
+def rows_on_the_lonely_day(stack: Stack) -> dict[str, int]:
+    counted = {
+        table: stack.thrift_rows(f"select count(*) from {table} where {column} = '{LONELY_DAY}'")
+        for table, column in ON_THE_LONELY_DAY.items()
+    }
+    return {table: rows[0][0] for table, rows in counted.items()}
+
+
+def held(stack: Stack, tables: dict[str, tuple[str, int]]) -> dict[str, list]:
+    """The rows of each table whose column holds the key: {table: (column, key)}."""
+    return {
+        table: stack.thrift_rows(f"select {column} from {table} where {column} = {key}")
+        for table, (column, key) in tables.items()
+    }
+
+
+def move_one_session_and_break_another(stack: Stack) -> dict:
+    """One session starts three days later, another gets negative minutes."""
     (moved, moved_to), (broken, _) = stack.thrift_rows(
         "select session_id, cast(date_add(session_date, 3) as string) "
         "from gold.fct_viewing_sessions order by session_id limit 2"
     )
-    owner = shop_owner(stack)
-    with contextlib.closing(owner), owner.cursor() as cursor:
-        cursor.execute(
-            "update viewing_sessions set started_at = started_at + interval 3 day, "
-            "updated_at = '2026-04-05 09:00:00' where session_id = %s",
-            (moved,),
-        )
-        cursor.execute(
-            "update viewing_sessions set minutes_watched = -5, "
-            "updated_at = '2026-04-05 09:00:00' where session_id = %s",
-            (broken,),
-        )
-        owner.commit()
-    since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-    on_day(stack, "2026-04-05").cinelake("ingest", "shop")
-    daily_run(stack, since)
-
-    for table in ("silver.stg_shop__viewing_sessions", "gold.fct_viewing_sessions"):
-        assert stack.thrift_rows(
-            f"select session_id, cast(session_date as string) from {table} "
-            f"where session_id in ({moved}, {broken})"
-        ) == [(moved, moved_to)], table
-    assert stack.thrift_rows(
-        "select quarantine_reason from silver.quarantine_shop__viewing_sessions "
-        f"where session_id = {broken}"
-    ) == [("negative_minutes",)]
+    at_the_shop(
+        stack,
+        ("update viewing_sessions set started_at = started_at + interval 3 day,"
+         " updated_at = '2026-04-06 07:00:00' where session_id = %s", (moved,)),
+        ("update viewing_sessions set minutes_watched = -5, updated_at = '2026-04-06 07:00:00'"
+         " where session_id = %s", (broken,)),
+    )  # fmt: skip
+    return {"moved": moved, "moved_to": moved_to, "broken": broken}
 
 
-def test_a_day_whose_every_row_moved_or_left_is_emptied(stack, silver):
-    """A session and a payment alone on their day (2026-04-03); later the same day, the
-    session breaks a rule and the payment moves to 2026-04-07. Their old day must be left
-    empty in silver and gold. (A dynamic insert overwrite replaces only the days that receive
-    a row: the day kept both, the payment stood twice in fct_payments and every later build
-    failed on its unique test.)"""
-    lonely_day = "2026-04-03"
-    partitioned = {
-        "silver.stg_shop__viewing_sessions": "session_date",
-        "gold.fct_viewing_sessions": "session_date",
-        "gold.fct_payments": "paid_date",
-    }
-
-    def on_the_day() -> dict[str, int]:
-        return {
-            table: stack.thrift_rows(
-                f"select count(*) from {table} where {column} = '{lonely_day}'"
-            )[0][0]
-            for table, column in partitioned.items()
-        }
-
-    assert set(on_the_day().values()) == {0}
+def land_a_lonely_day(stack: Stack) -> dict:
+    """A session and a payment on LONELY_DAY, which held neither."""
+    assert set(rows_on_the_lonely_day(stack).values()) == {0}
     subscription, customer, title = stack.thrift_rows(
         "select subscription_id, customer_id,"
         " (select min(catalog_title_id) from gold.fct_viewing_sessions)"
         " from silver.stg_shop__subscriptions order by subscription_id limit 1"
     )[0]
-
     session, payment = at_the_shop(stack, (
         "select (select max(session_id) + 1 from viewing_sessions), max(payment_id) + 1"
         " from payments",
@@ -439,56 +440,16 @@ def test_a_day_whose_every_row_moved_or_left_is_emptied(stack, silver):
     at_the_shop(
         stack,
         ("insert into viewing_sessions values (%s, %s, %s, 'tv', '2026-04-03 20:00:00', 50, 1,"
-         " 5, '2026-04-05 09:30:00')", (session, customer, title)),
+         " 5, '2026-04-06 07:30:00')", (session, customer, title)),
         ("insert into payments values (%s, %s, %s, 19.90, 'BRL', 'paid', 'pix',"
-         " '2026-04-03 08:06:00', '2026-04-05 09:30:00')", (payment, subscription, customer)),
+         " '2026-04-03 08:06:00', '2026-04-06 07:30:00')", (payment, subscription, customer)),
     )  # fmt: skip
-    since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-    on_day(stack, "2026-04-05").cinelake("ingest", "shop")
-    daily_run(stack, since)
-    assert on_the_day() == dict.fromkeys(partitioned, 1)
-
-    at_the_shop(
-        stack,
-        ("update viewing_sessions set minutes_watched = -5, updated_at = '2026-04-05 10:00:00'"
-         " where session_id = %s", (session,)),
-        ("update payments set paid_at = '2026-04-07 08:06:00', updated_at = '2026-04-05 10:00:00'"
-         " where payment_id = %s", (payment,)),
-    )  # fmt: skip
-    since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-    on_day(stack, "2026-04-05").cinelake("ingest", "shop")
-    daily_run(stack, since)
-    assert set(on_the_day().values()) == {0}
-    for table in ("silver.stg_shop__payments", "gold.fct_payments"):
-        assert stack.thrift_rows(
-            f"select cast(paid_date as string) from {table} where payment_id = {payment}"
-        ) == [("2026-04-07",)], table
-    for table in ("silver.stg_shop__viewing_sessions", "gold.fct_viewing_sessions"):
-        assert not stack.thrift_rows(f"select 1 from {table} where session_id = {session}")
-    assert stack.thrift_rows(
-        "select quarantine_reason from silver.quarantine_shop__viewing_sessions "
-        f"where session_id = {session}"
-    ) == [("negative_minutes",)]
+    return {"session": session, "payment": payment}
 
 
-def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid(stack, silver):
-    """A new customer signs up with a blank city (quarantined: missing_city), subscribes, pays
-    and watches the same day: the subscription waits as unknown_customer, the payment as
-    unknown_subscription, the session as unknown_customer. The next day the shop fixes the
-    city, and nothing else: the daily run takes the whole chain (customer, then subscription,
-    then payment; and the session) into silver and gold, the quarantines let it go, and every
-    accounting test stays green. A valid subscription, payment and session of a known
-    customer land with them, as on any real day. (With a watermark on landing, those moved
-    the watermark past the waiting rows, which never landed again: they left the
-    quarantines, never entered silver, and every later build failed on
-    rows_accounted_for.)"""
-
-    def held(tables: dict[str, tuple[str, int]]) -> dict[str, list]:
-        return {
-            table: stack.thrift_rows(f"select {column} from {table} where {column} = {key}")
-            for table, (column, key) in tables.items()
-        }
-
+def sign_up_without_a_city(stack: Stack) -> dict:
+    """A new customer with a blank city subscribes, pays and watches the same day; a known
+    customer's valid subscription, payment and session land with them."""
     customer, subscription, payment, session = at_the_shop(stack, (
         "select max(customer_id) + 1, (select max(subscription_id) + 1 from subscriptions),"
         " (select max(payment_id) + 1 from payments),"
@@ -531,32 +492,128 @@ def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid
         "silver.stg_shop__viewing_sessions": ("session_id", session),
         "gold.fct_viewing_sessions": ("session_id", session),
     }
+    companions = {t: (column, key + 1) for t, (column, key) in taken.items()}
+    return {"customer": customer, "waiting": waiting, "taken": taken, "companions": companions}
+
+
+@pytest.fixture(scope="module")
+def corrections_day(stack, first_day) -> dict:
+    """Daily run 2 (load day 2026-04-06): corrections and gaps at the source, each on rows
+    of its own (the scenarios above: a session moved and another broken; a lonely day; a
+    customer without a city and the rows that wait for it). What the next day changes is
+    noted after the run: the rows on the lonely day and where the waiting rows stand."""
+    corrected = move_one_session_and_break_another(stack)
+    lonely = land_a_lonely_day(stack)
+    signed_up = sign_up_without_a_city(stack)
     since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
     on_day(stack, "2026-04-06").cinelake("ingest", "shop")
     daily_run(stack, since)
-    assert held(waiting) == {t: [(key,)] for t, (_, key) in waiting.items()}
-    assert held(taken) == {t: [] for t in taken}
-    companions = {t: (column, key + 1) for t, (column, key) in taken.items()}
-    assert held(companions) == {t: [(key,)] for t, (_, key) in companions.items()}
+    return {
+        "corrected": corrected,
+        "lonely": {**lonely, "held": rows_on_the_lonely_day(stack)},
+        "signed_up": {
+            **signed_up,
+            "held": {
+                name: held(stack, signed_up[name]) for name in ("waiting", "taken", "companions")
+            },
+        },
+    }
 
-    at_the_shop(stack, (
-        "update customers set city = 'Olinda', updated_at = '2026-04-07 09:00:00'"
-        " where customer_id = %s",
-        (customer,),
-    ))  # fmt: skip
+
+@pytest.fixture(scope="module")
+def day_after(stack, corrections_day) -> dict:
+    """Daily run 3 (load day 2026-04-07): the lonely day's session breaks a rule and its
+    payment moves to 2026-04-07; the customer's city is fixed, and nothing else."""
+    lonely, signed_up = corrections_day["lonely"], corrections_day["signed_up"]
+    at_the_shop(
+        stack,
+        ("update viewing_sessions set minutes_watched = -5, updated_at = '2026-04-07 10:00:00'"
+         " where session_id = %s", (lonely["session"],)),
+        ("update payments set paid_at = '2026-04-07 08:06:00', updated_at = '2026-04-07 10:00:00'"
+         " where payment_id = %s", (lonely["payment"],)),
+        ("update customers set city = 'Olinda', updated_at = '2026-04-07 09:00:00'"
+         " where customer_id = %s", (signed_up["customer"],)),
+    )  # fmt: skip
     since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
     on_day(stack, "2026-04-07").cinelake("ingest", "shop")
-    daily_run(stack, since)
-    assert held(taken) == {t: [(key,)] for t, (_, key) in taken.items()}
-    assert held(waiting) == {t: [] for t in waiting}
+    return {"build": daily_run(stack, since)}
 
 
-def test_the_daily_runs_equal_a_full_rebuild_of_the_same_data(stack, silver):
-    """Incremental equals full. After the main job and the seven daily runs above (a day of
-    shop activity; catalog titles that gain a match; a session moved, another quarantined;
-    a day whose every row moved or left; rows that waited for a key, then the key), every
-    silver and gold table is compared, row for row, with a `--full-refresh` of the same
-    bronze (Delta time travel keeps the daily runs' content: no copy)."""
+def test_a_session_moved_to_another_day_or_quarantined_leaves_the_day_it_stood_on(
+    stack, corrections_day
+):
+    """Corrections at the source: one session starts three days later, another breaks a rule
+    (negative minutes). The daily run rewrites the day each stood on, not only the day of its
+    new version: the moved session is once in silver and gold, on its new day; the broken one
+    is quarantined and in neither. (Rewriting only the new versions' days left the moved
+    session twice in silver, failing every later build on its unique test, and left the
+    broken one counted in gold.)"""
+    corrected = corrections_day["corrected"]
+    moved, broken = corrected["moved"], corrected["broken"]
+    for table in ("silver.stg_shop__viewing_sessions", "gold.fct_viewing_sessions"):
+        assert stack.thrift_rows(
+            f"select session_id, cast(session_date as string) from {table} "
+            f"where session_id in ({moved}, {broken})"
+        ) == [(moved, corrected["moved_to"])], table
+    assert stack.thrift_rows(
+        "select quarantine_reason from silver.quarantine_shop__viewing_sessions "
+        f"where session_id = {broken}"
+    ) == [("negative_minutes",)]
+
+
+def test_a_day_whose_every_row_moved_or_left_is_emptied(stack, corrections_day, day_after):
+    """A session and a payment alone on their day (2026-04-03); the next day, the session
+    breaks a rule and the payment moves to 2026-04-07. Their old day must be left empty in
+    silver and gold. (A dynamic insert overwrite replaces only the days that receive a row:
+    the day kept both, the payment stood twice in fct_payments and every later build failed
+    on its unique test.)"""
+    lonely = corrections_day["lonely"]
+    assert lonely["held"] == dict.fromkeys(ON_THE_LONELY_DAY, 1)
+    assert set(rows_on_the_lonely_day(stack).values()) == {0}
+    session, payment = lonely["session"], lonely["payment"]
+    for table in ("silver.stg_shop__payments", "gold.fct_payments"):
+        assert stack.thrift_rows(
+            f"select cast(paid_date as string) from {table} where payment_id = {payment}"
+        ) == [("2026-04-07",)], table
+    for table in ("silver.stg_shop__viewing_sessions", "gold.fct_viewing_sessions"):
+        assert not stack.thrift_rows(f"select 1 from {table} where session_id = {session}")
+    assert stack.thrift_rows(
+        "select quarantine_reason from silver.quarantine_shop__viewing_sessions "
+        f"where session_id = {session}"
+    ) == [("negative_minutes",)]
+
+
+def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid(
+    stack, corrections_day, day_after
+):
+    """A new customer signs up with a blank city (quarantined: missing_city), subscribes, pays
+    and watches the same day: the subscription waits as unknown_customer, the payment as
+    unknown_subscription, the session as unknown_customer. The next day the shop fixes the
+    city, and nothing else: the daily run takes the whole chain (customer, then subscription,
+    then payment; and the session) into silver and gold, the quarantines let it go, and every
+    accounting test stays green. A valid subscription, payment and session of a known
+    customer land with them, as on any real day. (With a watermark on landing, those moved
+    the watermark past the waiting rows, which never landed again: they left the
+    quarantines, never entered silver, and every later build failed on
+    rows_accounted_for.)"""
+    signed_up = corrections_day["signed_up"]
+    waiting, taken, companions = (signed_up[name] for name in ("waiting", "taken", "companions"))
+    # the day they landed: the chain waits, the companions are in
+    assert signed_up["held"]["waiting"] == {t: [(key,)] for t, (_, key) in waiting.items()}
+    assert signed_up["held"]["taken"] == {t: [] for t in taken}
+    assert signed_up["held"]["companions"] == {t: [(key,)] for t, (_, key) in companions.items()}
+    # the day after the fix
+    assert held(stack, taken) == {t: [(key,)] for t, (_, key) in taken.items()}
+    assert held(stack, waiting) == {t: [] for t in waiting}
+
+
+def test_the_daily_runs_equal_a_full_rebuild_of_the_same_data(stack, first_day, day_after):
+    """Incremental equals full. After the main job and the three daily runs above (a day of
+    shop activity and catalog titles that gain a match; a session moved, another
+    quarantined, a lonely day landed, rows that wait for a key; the lonely day's rows moved
+    or left, and the key), every silver and gold table is compared, row for row, with a
+    `--full-refresh` of the same bronze (Delta time travel keeps the daily runs' content: no
+    copy)."""
     before = warehouse_equality.versions(stack.thrift_port)
     assert {"silver.stg_shop__payments", "gold.fct_viewing_sessions", "gold.dim_title"} <= set(
         before
