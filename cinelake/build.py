@@ -8,10 +8,14 @@ daily run compares with.
 
 `cinelake build --daily` is the scheduled run's build (scripts/pipeline.sh): with a kept
 state, selectors.yml's `daily` (what landed fresher rows or changed code, and everything
-downstream) against it, and the row tests of the big incremental models on the rows landed
+downstream) against it, and the row tests of the big incremental models on the rows written
 since the kept build started (`since`, handed to dbt as CINELAKE_DATA_TESTS_SINCE, which the
 models' YAML reads with env_var: unlike --vars, a new value re-parses only the two files that
-read it, not the whole project, for this build and the `dbt docs generate` after it).
+read it, not the whole project, for this build and the `dbt docs generate` after it). Every
+build stamps the rows it writes with its start (built_at, from CINELAKE_BUILD_STARTED_AT), the
+time it keeps: the next daily run's row tests read the rows stamped later, which include those
+of a failed build and those that entered without landing (a payment that waited for its
+subscription).
 Without a kept state, or with CINELAKE_FULL_BUILD=1, it builds everything.
 """
 
@@ -34,6 +38,7 @@ log = logging.getLogger(__name__)
 STATE_FILES = ("manifest.json", "sources.json")
 STARTED_FILE = "build_started_at"
 SINCE_ENV = "CINELAKE_DATA_TESTS_SINCE"  # set for dbt only; read by the models' YAML
+STARTED_ENV = "CINELAKE_BUILD_STARTED_AT"  # the built_at stamp of the rows the build writes
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,13 @@ def run(
         freshness = subprocess.run(chosen.freshness, cwd=PROJECT_ROOT, env=env, check=False)
         if freshness.returncode not in (0, 1):  # 1: past error_after; else dbt itself failed
             return freshness.returncode
+        # the stamp of every row the build writes (macros/utils/built_at.sql), and, kept with
+        # a successful build's state, the lower bound of the next daily run's row tests: the
+        # same string, so that those tests leave out the rows this build wrote and tested
         started_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-        status = subprocess.run(chosen.build, cwd=PROJECT_ROOT, env=env, check=False).returncode
+        status = subprocess.run(
+            chosen.build, cwd=PROJECT_ROOT, env={**env, STARTED_ENV: started_at}, check=False
+        ).returncode
         if status == 0:
             keep_state(settings, started_at)
         return status or freshness.returncode

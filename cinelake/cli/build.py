@@ -18,8 +18,8 @@ def add(commands: argparse._SubParsersAction) -> None:
         "started meanwhile waits up to CINELAKE_LOCK_WAIT_S seconds, then exits 75 naming "
         "this one). A successful build's manifest, freshness and start time are kept in "
         "<home>/dbt-state. With --daily, and such a state kept: selectors.yml's `daily` "
-        "against it, row tests of the big incremental models on the rows landed since it "
-        "started. Arguments it does not know go to dbt build. Exit status: dbt's.",
+        "against it, row tests of the big incremental models on the rows written since it "
+        "started (their built_at). Arguments it does not know go to dbt build. Exit status: dbt's.",
     )
     parser.add_argument(
         "--daily", action="store_true", help="the daily selection against the kept state"
@@ -28,7 +28,7 @@ def add(commands: argparse._SubParsersAction) -> None:
         "--since",
         default=None,
         metavar="'YYYY-MM-DD HH:MM:SS'",
-        help="with --daily: row tests on the rows loaded since this UTC time instead of the "
+        help="with --daily: row tests on the rows written after this UTC time instead of the "
         "kept build's start",
     )
     parser.add_argument("dbt_args", nargs=argparse.REMAINDER, help="[--] dbt build's arguments")

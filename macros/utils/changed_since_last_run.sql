@@ -13,7 +13,11 @@
     what a full build would change, and no watermark can miss a chain of lookups. The cost is
     one read of this and of the rows: a merge (grain = key) takes the changed rows straight
     from the join; a partition model takes every row of the partitions the join flags.
-    A column dropped from the model needs a --full-refresh (the compare names it).
+    Every column is compared but built_at, the stamp of the build that wrote the row: the rows
+    written take the stamp of this run, and those of a flagged partition are all written.
+    A column dropped from the model needs a --full-refresh (the compare names it), and so does
+    a column added to a partitioned model (the compare stops with the command, for a column
+    the YAML documents); a merged model appends it (on_schema_change).
 -#}
 {% macro changed_since_last_run(rows, key, grain) -%}
     {#- no held columns: nothing built to compare with (sqlfluff lints this branch) -#}
@@ -23,7 +27,8 @@
         select * from {{ rows }}
     {%- else -%}
         {%- set same = ['now.' ~ key ~ ' <=> held.' ~ key] -%}
-        {%- for column in columns if column != key -%}
+        {#- built_at (the built_at macro) says when a row was written, not what it holds -#}
+        {%- for column in columns if column not in [key, 'built_at'] -%}
             {%- do same.append('now.' ~ column ~ ' <=> held.' ~ column) -%}
         {%- endfor -%}
         {%- if grain == key -%}
@@ -45,6 +50,20 @@
                 it).
                 Distinct: a key held twice (a partition that kept a moved row before this rule)
                 pairs its new row twice, and the run heals it -#}
+            {#- a column the model documents and its table does not hold: the marker (the held
+                columns) and the rows would not match, and Spark would say so in a struct
+                type mismatch; say what to do instead -#}
+            {%- set unheld = [] -%}
+            {%- for name in model.columns if name | lower not in columns | map('lower') -%}
+                {%- do unheld.append(name) -%}
+            {%- endfor -%}
+            {%- if unheld -%}
+                {{ exceptions.raise_compiler_error(
+                    this ~ ' holds no column ' ~ unheld | join(', ') ~ ', which ' ~ model.name
+                    ~ ' now gives: rebuild it once with dbt build --full-refresh --select '
+                    ~ model.name
+                ) }}
+            {%- endif -%}
             {#- the same condition as get_insert_overwrite_sql, which alone leaves markers out -#}
             {%- set markers_replaced = config.get('file_format') == 'delta'
                 and config.get('unique_key') -%}

@@ -25,8 +25,9 @@ HOLD = (
 
 def fake_dbt(tmp_path: Path, build_status: int = 0) -> Path:
     """A `dbt` that logs its arguments, CINELAKE_DATA_TESTS_SINCE and whether the locks are
-    taken while it runs, writes the artifacts a build leaves, and exits `build_status` for a
-    build (0 for the freshness check)."""
+    taken while it runs, notes the stamp it was given (CINELAKE_BUILD_STARTED_AT) in
+    tmp_path/stamp, writes the artifacts a build leaves, and exits `build_status` for a build
+    (0 for the freshness check)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     probe = f"{sys.executable} -m cinelake.cli lock {{0}} -- true 2>/dev/null; echo {{0}} $?"
@@ -35,6 +36,7 @@ def fake_dbt(tmp_path: Path, build_status: int = 0) -> Path:
         "#!/bin/sh\n"
         'echo "dbt $* since=${CINELAKE_DATA_TESTS_SINCE:-none}"\n'
         + probe.format("build") + "\n" + probe.format("ingest") + "\n"
+        f'echo "$1 ${{CINELAKE_BUILD_STARTED_AT:-none}}" >> {tmp_path}/stamp\n'
         f"mkdir -p {target}\n"
         f'[ "$1" = source ] && echo "{{}}" > {target}/sources.json && exit 0\n'
         f'echo "{{}}" > {target}/manifest.json\n'
@@ -65,6 +67,9 @@ def test_a_build_is_freshness_then_dbt_build_holding_both_locks_and_keeps_its_st
     assert sorted(p.name for p in state.iterdir()) == [
         "build_started_at", "manifest.json", "sources.json"
     ]  # fmt: skip
+    # the build (not freshness) stamps its rows with the start it keeps (built_at)
+    started = (state / "build_started_at").read_text().strip()
+    assert (tmp_path / "stamp").read_text().splitlines() == ["source none", f"build {started}"]
 
 
 def test_a_failed_build_keeps_no_state_and_returns_dbts_status(tmp_path):

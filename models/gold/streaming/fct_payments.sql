@@ -50,6 +50,7 @@ joined as (
         payments.payment_status = 'paid' as is_paid,
         payments.paid_at,
         payments.loaded_at,
+        {{ built_at() }} as built_at,
         payments.paid_date
     from payments
     inner join subscriptions

@@ -55,6 +55,7 @@ joined as (
         sessions.is_completed,
         sessions.started_at,
         sessions.loaded_at,
+        {{ built_at() }} as built_at,
         sessions.session_date
     from sessions
     inner join customers

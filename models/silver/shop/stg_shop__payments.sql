@@ -41,7 +41,8 @@ renamed as (
         paid_at,
         to_date(paid_at) as paid_date,
         updated_at,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        {{ built_at() }} as built_at
     from current_versions
 ),
 

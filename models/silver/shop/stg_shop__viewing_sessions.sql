@@ -38,6 +38,7 @@ passed as (
         started_at,
         updated_at,
         loaded_at,
+        {{ built_at() }} as built_at,
         session_date
     from sessions
     where quarantine_reason is null
