@@ -175,7 +175,7 @@ def minutes_per_customer(stack: Stack) -> tuple[dict[int, int], dict[int, int]]:
 def daily_run(stack: Stack, since: str) -> subprocess.CompletedProcess[str]:
     """The daily run's build (`cinelake build --daily`, as scripts/pipeline.sh runs it) after
     an ingestion: source freshness, then selectors.yml's daily against the state the last
-    `cinelake build` kept, its row tests on the rows loaded since `since`; it must pass and
+    `cinelake build` kept, its row tests on the rows written after `since`; it must pass and
     skip nothing. The command keeps the state again."""
     build = stack.cinelake("build", "--daily", "--since", since, check=False)
     assert build.returncode == 0, build.stdout[-6000:]

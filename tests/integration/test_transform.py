@@ -305,8 +305,8 @@ def test_after_a_day_scd2_has_new_versions_and_only_the_new_partition_is_written
     """The daily run, as scripts/pipeline.sh runs it once a build has succeeded: source
     freshness, then selectors.yml's daily against the state of the last build."""
     before, day = first_day["before"], first_day["day"]
-    # the row tests of the big incremental models read only the rows landed since
-    assert f"loaded_at >= timestamp '{first_day['since']}'" in first_day["row_test_sql"]
+    # the row tests of the big incremental models read only the rows written since
+    assert f"built_at > timestamp '{first_day['since']}'" in first_day["row_test_sql"]
     built = first_day["built"]
     # the shop landed a day: its models and everything downstream; the CSV files did not
     assert {"stg_shop__viewing_sessions", "fct_viewing_sessions", "dim_customer"} <= built
@@ -536,7 +536,7 @@ def day_after(stack, corrections_day) -> dict:
     )  # fmt: skip
     since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
     on_day(stack, "2026-04-07").cinelake("ingest", "shop")
-    return {"build": daily_run(stack, since)}
+    return {"build": daily_run(stack, since), "since": since}
 
 
 def test_a_session_moved_to_another_day_or_quarantined_leaves_the_day_it_stood_on(
@@ -591,11 +591,13 @@ def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid
     unknown_subscription, the session as unknown_customer. The next day the shop fixes the
     city, and nothing else: the daily run takes the whole chain (customer, then subscription,
     then payment; and the session) into silver and gold, the quarantines let it go, and every
-    accounting test stays green. A valid subscription, payment and session of a known
-    customer land with them, as on any real day. (With a watermark on landing, those moved
-    the watermark past the waiting rows, which never landed again: they left the
-    quarantines, never entered silver, and every later build failed on
-    rows_accounted_for.)"""
+    accounting test stays green, and the day's row tests read the rows that entered: they
+    carry the stamp of the run that wrote them (built_at), though they landed the day
+    before. A valid subscription, payment and session of a known customer land with them, as
+    on any real day. (With a watermark on landing, those moved the watermark past the waiting
+    rows, which never landed again: they left the quarantines, never entered silver, and
+    every later build failed on rows_accounted_for. With row tests on the rows landed since
+    the last build, no row test of the day read them.)"""
     signed_up = corrections_day["signed_up"]
     waiting, taken, companions = (signed_up[name] for name in ("waiting", "taken", "companions"))
     # the day they landed: the chain waits, the companions are in
@@ -605,6 +607,14 @@ def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid
     # the day after the fix
     assert held(stack, taken) == {t: [(key,)] for t, (_, key) in taken.items()}
     assert held(stack, waiting) == {t: [] for t in waiting}
+    since = day_after["since"]
+    for table, (column, key) in taken.items():
+        if table == "silver.stg_shop__subscriptions":
+            continue  # no row test on the day: its tests read every row
+        assert stack.thrift_rows(
+            f"select loaded_at < timestamp '{since}', built_at > timestamp '{since}' "
+            f"from {table} where {column} = {key}"
+        ) == [(True, True)], table
 
 
 def test_the_daily_runs_equal_a_full_rebuild_of_the_same_data(stack, first_day, day_after):
