@@ -186,7 +186,8 @@ def test_a_constraint_violation_fails_the_build_and_publishes_nothing(lake):
     lake.thrift_rows(
         "insert into silver.stg_shop__viewing_sessions select -1 as session_id, customer_id, "
         "catalog_title_id, device, -5 as minutes_watched, rating, source_row_count, "
-        "is_completed, started_at, updated_at, current_timestamp() as loaded_at, session_date "
+        "is_completed, started_at, updated_at, current_timestamp() as loaded_at, "
+        "current_timestamp() as built_at, session_date "
         "from silver.stg_shop__viewing_sessions limit 1"
     )
     [(before,)] = lake.thrift_rows("select count(*) from gold.fct_viewing_sessions")

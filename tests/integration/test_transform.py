@@ -1,10 +1,12 @@
 """Silver and gold through the Thrift server, on the main job's demo and build (conftest's
 main_job: demo seed 11 on 2026-04-01, ingested that day, `cinelake build --daily` building
 everything on its first run): every injected defect is quarantined or collapsed, none vanish;
-gold figures equal the same figures computed from the raw sources; after a simulated day, SCD2
-has the new versions and the incremental models rewrote only the new day's partition. This
-module changes the main job's sources and warehouse, so it runs after every module that reads
-them (pytest runs the files by name: test_transform is the last of them)."""
+gold figures equal the same figures computed from the raw sources; then three daily runs, each
+landing several scenarios (a simulated day: SCD2 has the new versions and the incremental models
+rewrote only the new day's partition; corrections at the source; rows that wait for a key),
+after which every silver and gold table equals a full rebuild. This module changes the main
+job's sources and warehouse, so it runs after every module that reads them (pytest runs the
+files by name: test_transform is the last of them)."""
 
 from __future__ import annotations
 

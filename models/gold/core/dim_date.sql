@@ -1,8 +1,17 @@
-{#- One row per calendar day from 2015-01-01 to a year from today, with pt-BR and English names. -#}
+{#-
+    One row per calendar day from 2015-01-01 to the var calendar_last_day (dbt_project.yml),
+    with pt-BR and English names. A fixed range, not one that ends a year from today: the
+    daily run never rebuilds this model (no source, no code change), so a range that moved
+    with the clock stood still at the last full build, and a rebuild a day later differed
+    from it by a row. A fact dated past the last day fails its relationships test on date_key.
+-#}
 with
 
 spine as (
-    select explode(sequence(to_date('2015-01-01'), date_add(current_date(), 366))) as calendar_date
+    select
+        explode(
+            sequence(to_date('2015-01-01'), to_date('{{ var("calendar_last_day") }}'))
+        ) as calendar_date
 ),
 
 named as (
