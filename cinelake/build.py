@@ -16,7 +16,9 @@ build stamps the rows it writes with its start (built_at, from CINELAKE_BUILD_ST
 time it keeps: the next daily run's row tests read the rows stamped later, which include those
 of a failed build and those that entered without landing (a payment that waited for its
 subscription).
-Without a kept state, or with CINELAKE_FULL_BUILD=1, it builds everything.
+Without a kept state, or with CINELAKE_FULL_BUILD=1, it builds everything (or the selection
+given in DBT_ARGS); with a kept state it refuses a selection of its own, which dbt would
+silently drop for the selector.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 
 from cinelake import runlock
 from cinelake.config import PROJECT_ROOT, Settings, process_environment
+from cinelake.errors import UsageError
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,11 @@ STATE_FILES = ("manifest.json", "sources.json")
 STARTED_FILE = "build_started_at"
 SINCE_ENV = "CINELAKE_DATA_TESTS_SINCE"  # set for dbt only; read by the models' YAML
 STARTED_ENV = "CINELAKE_BUILD_STARTED_AT"  # the built_at stamp of the rows the build writes
+# dbt's arguments that choose nodes: a daily run with a kept state chooses its own
+SELECTION_FLAGS = frozenset(
+    {"-s", "--select", "-m", "--models", "--model", "--exclude", "--selector", "--resource-type",
+     "--resource-types", "--exclude-resource-type", "--exclude-resource-types"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,11 @@ def kept_since(settings: Settings) -> str | None:
     return None
 
 
+def selection_of(dbt_args: Sequence[str]) -> list[str]:
+    """The flags of dbt's arguments that choose nodes."""
+    return [a for a in dbt_args if a.split("=", 1)[0] in SELECTION_FLAGS]
+
+
 def plan(
     settings: Settings, daily: bool, since: str | None = None, dbt_args: Sequence[str] = ()
 ) -> Plan:
@@ -70,6 +83,14 @@ def plan(
     full build is forced), else everything; `since` overrides the kept start time."""
     kept = kept_since(settings)
     selective = daily and kept is not None and not settings.full_build
+    chosen = selection_of(dbt_args)
+    if selective and chosen:
+        # dbt would take the selector and silently ignore the selection
+        raise UsageError(
+            f"build --daily selects by itself (selectors.yml's daily, against the state kept in "
+            f"{state_dir(settings)}): drop {' '.join(chosen)}, or build that selection with "
+            "`cinelake build` without --daily"
+        )
     selection = ["--selector", "daily", "--state", str(state_dir(settings))] if selective else []
     return Plan(
         freshness=["dbt", "source", "freshness"],
@@ -88,7 +109,8 @@ def run(
             locks.enter_context(runlock.held(settings.run_dir, name, settings.lock_wait_s))
         chosen = plan(settings, daily, since, dbt_args)
         if daily and not chosen.daily:
-            log.info("build: everything (%s)", "CINELAKE_FULL_BUILD=1" if settings.full_build
+            what = "the selection given" if selection_of(dbt_args) else "everything"
+            log.info("build: %s (%s)", what, "CINELAKE_FULL_BUILD=1" if settings.full_build
                      else f"no kept state in {state_dir(settings)}: the first run")  # fmt: skip
         env = dbt_environment(chosen.since)
         # A stale source (dbt says which) fails the run, after a build of what is there.

@@ -720,6 +720,21 @@ def _dlt_secret(key: str) -> Any:
     return dlt.secrets.get(key)
 
 
+# dlt's anonymous telemetry (an event per pipeline step, posted to a dlthub host) is on unless
+# this variable turns it off. Off here, as dbt's usage statistics are (dbt_project.yml's flags):
+# the jobs call only their own services. Where no outside name resolves (a container on a
+# network without a route out), each event also waited for a DNS timeout after the landing:
+# 83 s of every `cinelake ingest all` in the compose job.
+DLT_TELEMETRY_ENV = "RUNTIME__DLTHUB_TELEMETRY"
+
+
+def dlt_telemetry_off() -> None:
+    """Turn dlt's telemetry off for this process and what it starts, unless the user set
+    RUNTIME__DLTHUB_TELEMETRY. dlt reads it when it first resolves its runtime (a pipeline, or
+    `dlt.secrets`), so the command line calls this before any setting is read."""
+    os.environ.setdefault(DLT_TELEMETRY_ENV, "false")
+
+
 def process_environment() -> dict[str, str]:
     """The environment this process was started with: what the services it starts inherit
     (each adds its own variables) and the PATH their binaries are found on. Settings are the

@@ -4,6 +4,10 @@
 # its pictures, the data-health gate, the costliest nodes.
 # Run by scripts/main.sh after its set-up and `cinelake up`, and by the compose `pipeline`
 # service, where the containers are the services. Settings come from the environment.
+# Arguments go to the build (`cinelake build --daily ARGS`, dbt's), e.g. a selection on the
+# first run (`--select +fct_viewing_sessions`: the compose test's). Once a build has left its
+# state, the daily run selects by itself and refuses one of yours; and what a selected build
+# left out is built by a daily run only when its sources land fresher rows or its code changes.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -35,7 +39,7 @@ cinelake ingest all || ingest_status=$?
 # (the first run, or CINELAKE_FULL_BUILD=1) everything. It holds the locks `build` and
 # `ingest`: no second build and no landing while it reads bronze.
 build_status=0
-cinelake build --daily || build_status=$?
+cinelake build --daily "$@" || build_status=$?
 # The run history, of a failed build too: the run results with the row count of every table
 # built, and the Spark cost of every node (ops.dbt_node_runs, ops.dbt_node_costs).
 cinelake ops record

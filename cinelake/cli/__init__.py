@@ -39,7 +39,7 @@ from cinelake.cli import (
     status,
     up,
 )
-from cinelake.config import Settings, load_settings
+from cinelake.config import Settings, dlt_telemetry_off, load_settings
 from cinelake.errors import (
     EXIT_FAILURE,
     EXIT_LOCKED,
@@ -112,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for chatty in ("pyhive", "dlt"):  # their INFO lines drown ours
         logging.getLogger(chatty).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    dlt_telemetry_off()
     try:
         settings = load_settings()
         redaction.configure(settings.secret_values())

@@ -119,3 +119,21 @@ def test_a_build_refuses_while_a_build_or_a_landing_runs(tmp_path, taken):
         holder.wait()
     assert result.returncode == EXIT_LOCKED and result.stdout == ""  # dbt never started
     assert result.stderr.startswith(f"cinelake: error: another run holds the {taken} lock")
+
+
+def test_a_daily_build_with_a_kept_state_refuses_a_selection_of_its_own(tmp_path):
+    """dbt takes --selector and silently ignores --select: the daily run (which chooses by
+    selectors.yml's `daily`) refuses one instead; its first run, with no state, builds it."""
+    (tmp_path / "first").mkdir()
+    first = cli(tmp_path / "first", "build", "--daily", "--select", "+dim_title")
+    assert first.returncode == 0, first.stderr
+    assert "dbt build --select +dim_title since=none" in first.stdout
+    state = tmp_path / "home" / "dbt-state"
+    state.mkdir(parents=True)
+    for name in ("manifest.json", "sources.json", "build_started_at"):
+        (state / name).write_text("{}" if name.endswith(".json") else "2026-03-01 03:15:00\n")
+    refused = cli(tmp_path, "build", "--daily", "--exclude-resource-type=unit_test")
+    assert refused.returncode == 2
+    assert "build --daily selects by itself" in refused.stderr
+    assert "--exclude-resource-type=unit_test" in refused.stderr
+    assert "dbt build" not in refused.stdout

@@ -290,3 +290,46 @@ def test_reject_rate_max_must_be_a_share(monkeypatch, raw):
     monkeypatch.setenv("CINELAKE_REJECT_RATE_MAX", raw)
     with pytest.raises(ValueError, match=f"CINELAKE_REJECT_RATE_MAX={raw!r}: must be"):
         load_settings()
+
+
+DLT_TRACKER = (
+    "import sys, dlt; from dlt.common.runtime import anon_tracker; {before}"
+    "dlt.pipeline(pipeline_name='probe', pipelines_dir=sys.argv[1]); "
+    "print(anon_tracker._ANON_TRACKER_ENDPOINT)"
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "user_value", "endpoint"),
+    [
+        ("", None, "https://"),  # dlt's own default: on (what the call below turns off)
+        ("from cinelake.config import dlt_telemetry_off; dlt_telemetry_off(); ", None, "None"),
+        (
+            "from cinelake.config import dlt_telemetry_off; dlt_telemetry_off(); ",
+            "true",
+            "https://",
+        ),
+    ],
+)
+def test_dlt_telemetry_is_off_unless_the_user_turns_it_on(tmp_path, before, user_value, endpoint):
+    env = {k: v for k, v in os.environ.items() if k != "RUNTIME__DLTHUB_TELEMETRY"}
+    if user_value:
+        env["RUNTIME__DLTHUB_TELEMETRY"] = user_value
+    code = DLT_TRACKER.format(before=before)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], env=env, cwd=tmp_path,
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert out.strip().startswith(endpoint), out
+
+
+def test_every_command_runs_with_dlt_telemetry_off(tmp_path):
+    """The command line turns it off before any command: `cinelake lock` shows the
+    environment its command (here `env`) inherits."""
+    env = {k: v for k, v in os.environ.items() if k != "RUNTIME__DLTHUB_TELEMETRY"}
+    env["CINELAKE_HOME"] = str(tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-m", "cinelake.cli", "lock", "probe", "--", "env"], env=env,
+        capture_output=True, text=True, check=True, cwd=PROJECT_ROOT,
+    ).stdout  # fmt: skip
+    assert "RUNTIME__DLTHUB_TELEMETRY=false" in out.splitlines()
