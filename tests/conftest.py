@@ -62,10 +62,14 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 
 @pytest.hookimpl(trylast=True)  # after xdist's, which adds each item's group to its node id
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The main job's modules first: they are the longest chain of the suite, and the other
+    """The order the workers take the modules in (scripts/test.sh turns off xdist's own,
+    by number of tests): the longest first, the shortest last, to fill the gaps at the end.
+    The main job's modules first: they are the longest chain of the suite, and the other
     worker takes every other module meanwhile; among them, the one that changes the main job's
     build (`changes_main_stack`: test_transform's daily runs) last, after the modules that
-    check that build (the e2e docs site shows its row counts). A stable sort: pytest's order
+    check that build (the e2e docs site shows its row counts). Then the compose stack (its
+    own engine, image and two-worker job: the longest module after those), the other modules
+    that start services, and the unit tests (seconds each) last. A stable sort: pytest's order
     is kept within.
     On an xdist worker of `--dist loadgroup`, fail at once if the groups did not reach the
     node ids (pytest 9.2 with xdist 3.8): modules would be split across workers, each worker
@@ -79,6 +83,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         key=lambda item: (
             not on_main_stack(item),
             item.get_closest_marker("changes_main_stack") is not None,
+            not item.nodeid.startswith("tests/compose/"),
+            item.nodeid.startswith("tests/unit/"),
         )
     )
     if getattr(config.option, "loadgroup", False) and any("@" not in i.nodeid for i in items):

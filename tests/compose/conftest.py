@@ -30,6 +30,8 @@ from tests.helpers.stack import PROJECT_ROOT, free_port
 # and Maven reach their registries only through it where TLS is inspected.
 HOST_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 BUILD_CA = PROJECT_ROOT / "docker" / "ca" / "host-bundle.crt"
+# The pipeline job's build, selected (the file says why)
+PIPELINE_SELECTION = Path(__file__).with_name("pipeline-selection.yml")
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +92,9 @@ def compose_env() -> dict[str, str]:
             )
         },
         "CINELAKE_SPARK_DRIVER_MEMORY": "1g",
-        "CINELAKE_SPARK_WORKER_CORES": "1",
+        # Two task slots per worker: once one worker is killed, the other runs the dbt
+        # threads' statements side by side instead of one after another.
+        "CINELAKE_SPARK_WORKER_CORES": "2",
         "CINELAKE_SPARK_WORKER_MEMORY": "1g",
         "CINELAKE_SPARK_EXECUTOR_MEMORY": "768m",
         "CINELAKE_SPARK_SHUFFLE_PARTITIONS": "2",
@@ -106,7 +110,9 @@ def project(engine: Engine, image, tmp_path_factory) -> Iterator[ComposeProject]
     """The test's compose project, `down -v` at the end whatever happened."""
     env_file = tmp_path_factory.mktemp("compose") / ".env"
     env_file.write_text("".join(f"{k}={v}\n" for k, v in compose_env().items()))
-    started = ComposeProject(engine, env_file=env_file, name="cinelake-test")
+    started = ComposeProject(
+        engine, env_file=env_file, name="cinelake-test", overrides=(PIPELINE_SELECTION,)
+    )
     try:
         yield started
     finally:

@@ -1,7 +1,8 @@
 """docker-compose.yml for real, on the suite's own Docker engine (tests/helpers/docker_engine.py):
 the image built from Debian, `up` running the whole job (MariaDB, a Spark master and two
 workers, each its own host, the Thrift server, the lake on moto's S3, the TMDB stand-in, the
-pipeline job, the docs server), one worker killed while dbt builds and the build still green,
+pipeline job, its build given a selection by pipeline-selection.yml, the docs server), one
+worker killed while dbt builds and the build still green,
 gold over Thrift and the docs page through the ports published on 127.0.0.1; `down -v` at the
 end. (`down` then `up` keeps the catalog and the job's state, not moto's in-memory lake: not
 tested here, see docs/containers.md.)

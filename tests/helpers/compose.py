@@ -25,20 +25,22 @@ class ComposeProject:
     engine: Engine
     env_file: Path
     name: str
+    # compose files laid over docker-compose.yml (`-f` each, in order): the test's own changes
+    overrides: tuple[Path, ...] = ()
     _ids: dict[str, str] = field(default_factory=dict)
+
+    def _argv(self) -> list[str]:
+        files = [a for f in (COMPOSE_FILE, *self.overrides) for a in ("-f", str(f))]
+        return ["docker-compose", *files, "--env-file", str(self.env_file), "-p", self.name]
 
     def compose(self, *args: str, timeout: float = 600, check: bool = True):
         """Debian's docker-compose 1.29 (the older of the two Compose the file supports)."""
-        return self.engine.run(
-            "docker-compose", "-f", str(COMPOSE_FILE), "--env-file", str(self.env_file),
-            "-p", self.name, *args, timeout=timeout, check=check, cwd=PROJECT_ROOT,
-        )  # fmt: skip
+        return self.engine.run(*self._argv(), *args, timeout=timeout, check=check, cwd=PROJECT_ROOT)
 
     def compose_in_background(self, *args: str) -> subprocess.Popen:
         """A compose command left running (stdout and stderr together, as text)."""
         return subprocess.Popen(
-            ["docker-compose", "-f", str(COMPOSE_FILE), "--env-file", str(self.env_file),
-             "-p", self.name, *args],
+            [*self._argv(), *args],
             env=self.engine.env, cwd=PROJECT_ROOT, text=True,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )  # fmt: skip

@@ -51,8 +51,11 @@ def one_shot(service: dict) -> bool:
     return service.get("restart") == "no"
 
 
-def docker_compose(env_file: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """`docker-compose config -q` in a clean environment, pointed at no Docker engine."""
+def docker_compose(
+    env_file: Path, tmp_path: Path, *overrides: Path, args: tuple[str, ...] = ("config", "-q")
+) -> subprocess.CompletedProcess[str]:
+    """`docker-compose config -q` (or `args`) in a clean environment, pointed at no Docker
+    engine, on docker-compose.yml and the `overrides` laid over it."""
     binary = shutil.which("docker-compose")
     if binary is None:
         pytest.fail(
@@ -65,7 +68,13 @@ def docker_compose(env_file: Path, tmp_path: Path) -> subprocess.CompletedProces
         "DOCKER_HOST": f"unix://{tmp_path}/no-docker-engine.sock",
     }
     return subprocess.run(
-        [binary, "-f", str(COMPOSE_FILE), "--env-file", str(env_file), "config", "-q"],
+        [
+            binary,
+            *(a for f in (COMPOSE_FILE, *overrides) for a in ("-f", str(f))),
+            "--env-file",
+            str(env_file),
+            *args,
+        ],  # fmt: skip
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -77,6 +86,27 @@ def docker_compose(env_file: Path, tmp_path: Path) -> subprocess.CompletedProces
 def test_compose_v1_validates_the_file(tmp_path):
     result = docker_compose(ENV_EXAMPLE, tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_compose_tests_selection_changes_only_the_jobs_build(tmp_path):
+    """tests/compose lays pipeline-selection.yml over the file: the same job, its build
+    given a selection (scripts/pipeline.sh hands its arguments to `cinelake build`)."""
+    override = ROOT / "tests" / "compose" / "pipeline-selection.yml"
+    merged = docker_compose(ENV_EXAMPLE, tmp_path, override, args=("config",))
+    assert merged.returncode == 0, merged.stderr
+    plain = yaml.safe_load(docker_compose(ENV_EXAMPLE, tmp_path, args=("config",)).stdout)
+    laid = yaml.safe_load(merged.stdout)
+    command = laid["services"]["pipeline"]["command"]
+    job = ["bash", "scripts/pipeline.sh"]
+    assert command[:2] == plain["services"]["pipeline"]["command"] == job
+    assert command[2] == "--select" and "+fct_viewing_sessions" in command
+    for config in (laid, plain):
+        config["services"]["pipeline"].pop("command")
+        for service in config["services"].values():  # compose lists them in any order
+            service["ports"] = sorted(map(str, service.get("ports", [])))
+    assert laid == plain
+    script = (ROOT / "scripts" / "pipeline.sh").read_text()
+    assert 'cinelake build --daily "$@" ||' in script
 
 
 @pytest.mark.parametrize("name", sorted(set(REQUIRED.findall(COMPOSE_FILE.read_text()))))
