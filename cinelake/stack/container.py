@@ -10,7 +10,8 @@ spark_thrift.submit_command), changed only where a container is not one machine:
 - the Spark master and MariaDB are other hosts (`spark-master`, `mysql`);
 - the lake is on S3 and the warehouse with it (<lake>/warehouse): no worker shares a disk with
   the driver, executors on every host read and write tables through s3a://.
-A JVM or a server replaces this process (exec), so compose's signals reach it directly.
+A JVM or a server replaces this process (exec), so compose's signals reach it directly;
+the S3 stand-in is this process, and saves its buckets when compose stops it.
 """
 
 from __future__ import annotations
@@ -21,11 +22,17 @@ import secrets
 import socket
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from cinelake import lake
 from cinelake.config import Settings, SettingsError, load_settings, process_environment
-from cinelake.stack import mariadb, metastore, spark_cluster, spark_runtime, spark_thrift
+from cinelake.stack import (
+    mariadb,
+    metastore,
+    s3_standin,
+    spark_cluster,
+    spark_runtime,
+    spark_thrift,
+)
 from cinelake.stack.process import ServiceError
 
 ALL_INTERFACES = "0.0.0.0"
@@ -142,11 +149,11 @@ def serve_spark_thrift(settings: Settings) -> None:
     _exec(argv, _spark_env(settings))
 
 
-def serve_s3(_settings: Settings) -> None:
-    """moto's S3 server. It keeps the lake in memory: a real bucket for a lake that must
-    outlive the container (docs/containers.md)."""
-    moto = Path(sys.executable).with_name("moto_server")
-    _exec([str(moto), "-H", ALL_INTERFACES, "-p", str(S3_PORT)], process_environment())
+def serve_s3(settings: Settings) -> None:
+    """moto's S3 server, its buckets saved in <home>/s3 when compose stops it and loaded at
+    start (s3_standin.py): `down` and `up` keep the lake. A real bucket for a lake that must
+    outlive a kill (docs/containers.md)."""
+    s3_standin.serve(ALL_INTERFACES, S3_PORT, settings.home / "s3")
 
 
 def make_lake_bucket(settings: Settings) -> None:
