@@ -9,21 +9,18 @@ it: a stop cut short leaves the previous save. A kill (SIGKILL, a host that dies
 was written since the last save, as a stand-in may; a lake that must outlive anything belongs
 in a real bucket (docs/containers.md).
 
-The file is a pickle of moto's bucket objects (moto makes its keys picklable for this kind of
-use): it is read only by this server, from a volume only this container mounts.
+The file is a pickle of moto's bucket objects (moto's keys say how they pickle, their contents
+included): it is read only by this server, from a volume only this container mounts.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import pickle
 import signal
 import threading
 from pathlib import Path
 from typing import Any
-
-log = logging.getLogger(__name__)
 
 STATE_FILE = "buckets.pickle"
 
@@ -69,7 +66,7 @@ def load(state_dir: Path) -> int:
     if not path.is_file():
         return 0
     with path.open("rb") as saved_file:
-        saved = pickle.load(saved_file)  # noqa: S301 - this server's own file, see above
+        saved = pickle.load(saved_file)  # this server's own file, see above
     restore(saved)
     return sum(len(b) for b in saved.values())
 
