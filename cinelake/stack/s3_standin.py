@@ -10,7 +10,10 @@ was written since the last save, as a stand-in may; a lake that must outlive any
 in a real bucket (docs/containers.md).
 
 The file is a pickle of moto's bucket objects (moto's keys say how they pickle, their contents
-included): it is read only by this server, from a volume only this container mounts.
+included): it is read only by this server, from a volume only this container mounts. A save
+it cannot read (a damaged file, or one of a moto too different after an image update) stops
+the stand-in with one error saying so, rather than serving an empty lake under a catalog that
+names its tables; a save that fails at stop says so and leaves the previous one.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import signal
 import threading
 from pathlib import Path
 from typing import Any
+
+from cinelake.stack.process import ServiceError
 
 STATE_FILE = "buckets.pickle"
 
@@ -65,9 +70,15 @@ def load(state_dir: Path) -> int:
     path = state_dir / STATE_FILE
     if not path.is_file():
         return 0
-    with path.open("rb") as saved_file:
-        saved = pickle.load(saved_file)  # this server's own file, see above
-    restore(saved)
+    try:
+        with path.open("rb") as saved_file:
+            saved = pickle.load(saved_file)  # this server's own file, see above
+        restore(saved)
+    except Exception as exc:  # noqa: BLE001 - any unreadable save is the same error
+        raise ServiceError(
+            f"the S3 stand-in cannot read its saved buckets {path} ({type(exc).__name__}: "
+            f"{exc}); `docker compose down -v` starts over with an empty lake and catalog"
+        ) from None
     return sum(len(b) for b in saved.values())
 
 
@@ -85,4 +96,11 @@ def serve(host: str, port: int, state_dir: Path) -> None:
     while not stop.wait(1):
         pass
     server.stop()  # no request is half-served while the buckets are saved
-    print(f"s3 stand-in: {save(state_dir)} bucket(s) saved to {state_dir}", flush=True)
+    try:
+        saved = save(state_dir)
+    except OSError as exc:
+        raise ServiceError(
+            f"the S3 stand-in could not save its buckets to {state_dir} ({exc}): the previous "
+            "save is kept, and what came after it is lost"
+        ) from None
+    print(f"s3 stand-in: {saved} bucket(s) saved to {state_dir}", flush=True)

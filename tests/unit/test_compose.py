@@ -74,7 +74,7 @@ def docker_compose(
             "--env-file",
             str(env_file),
             *args,
-        ],  # fmt: skip
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,

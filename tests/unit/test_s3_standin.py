@@ -14,6 +14,7 @@ import botocore.exceptions
 import pytest
 
 from cinelake.stack import s3_standin
+from cinelake.stack.process import ServiceError
 from tests.helpers.stack import PROJECT_ROOT, free_port
 
 SERVE = "import sys; from pathlib import Path; from cinelake.stack import s3_standin; " \
@@ -84,3 +85,9 @@ def test_a_save_cut_short_leaves_the_last_save(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         s3_standin.save(tmp_path)
     assert (tmp_path / s3_standin.STATE_FILE).read_bytes() == b"the last save"
+
+
+def test_an_unreadable_save_is_one_error_not_an_empty_lake(tmp_path):
+    (tmp_path / s3_standin.STATE_FILE).write_bytes(b"not a pickle")
+    with pytest.raises(ServiceError, match="cannot read its saved buckets .*down -v"):
+        s3_standin.load(tmp_path)
