@@ -210,6 +210,18 @@ class Settings(BaseSettings):
         description="Thrift server driver memory (`512m`, `2g`)",
         **_env("CINELAKE_SPARK_DRIVER_MEMORY", section="spark", accepts=MEMORY_WORDS),
     )
+    # Options for the JVMs that run the SQL, e.g. `-XX:TieredStopAtLevel=1`: the JIT's quick tier
+    # only. A server that lives minutes on small data (the test suite's stacks) spends much of its
+    # CPU compiling Spark's code with the optimizing tier; on 2 cores that is CPU taken from the
+    # queries (docs/development.md has the figures). Default: the JVM's own.
+    spark_java_options: str = Field(
+        "",
+        max_length=1000,
+        pattern=r"^(-[^\n\r'\"]*)?$",
+        description="extra JVM options of the Thrift server's driver and, in cluster mode, "
+        "of its executors",
+        **_env("CINELAKE_SPARK_JAVA_OPTIONS", section="spark", accepts="options starting with -"),
+    )
     # 200 (Spark's default) means 200 tiny tasks per shuffle on a 2-core laptop.
     spark_shuffle_partitions: int = Field(
         4,

@@ -74,6 +74,8 @@ def submit_command(settings: Settings, instance: str) -> list[str]:
         confs["spark.executor.memory"] = settings.spark_executor_memory
         # Executors run Delta's and S3A's code too; the workers share this host's paths.
         confs["spark.executor.extraClassPath"] = jars
+        if settings.spark_java_options:
+            confs["spark.executor.extraJavaOptions"] = settings.spark_java_options
     argv = [
         spark_runtime.spark_bin("spark-submit"),
         "--class",
@@ -91,7 +93,7 @@ def submit_command(settings: Settings, instance: str) -> list[str]:
         "--driver-class-path",
         jars,
         "--driver-java-options",
-        f"-Dlog4j2.configurationFile={LOG4J2}",
+        f"-Dlog4j2.configurationFile={LOG4J2} {settings.spark_java_options}".rstrip(),
     ]
     for key, value in confs.items():
         argv += ["--conf", f"{key}={value}"]

@@ -24,7 +24,7 @@ from tests.helpers.docker_engine import (
     ensure_base_image,
     own_engine,
 )
-from tests.helpers.stack import PROJECT_ROOT, free_port
+from tests.helpers.stack import PROJECT_ROOT, TEST_JAVA_OPTIONS, free_port
 
 # The host's trust store, given to the build as the image's extra CA bundle (docker/ca/): pip
 # and Maven reach their registries only through it where TLS is inspected.
@@ -98,6 +98,8 @@ def compose_env() -> dict[str, str]:
         "CINELAKE_SPARK_WORKER_MEMORY": "1g",
         "CINELAKE_SPARK_EXECUTOR_MEMORY": "768m",
         "CINELAKE_SPARK_SHUFFLE_PARTITIONS": "2",
+        # The JIT's quick tier only, as on the suite's other stacks (tests/helpers/stack.py).
+        "CINELAKE_SPARK_JAVA_OPTIONS": TEST_JAVA_OPTIONS,
         # The suite's demo size (tests/helpers/stack.py's MAIN_JOB_DEMO): what is checked here
         # does not depend on the volume.
         "CINELAKE_DEMO_SCALE": "0.05",

@@ -38,6 +38,16 @@ MAIN_JOB_DEMO = {
 MAIN_STACK_GROUP = "main_stack"
 
 
+# The test stacks' Spark JVMs use the JIT's quick tier only (C1): each lives minutes on a few
+# thousand rows, where the optimizing tier (C2) costs more CPU than it saves, and on 2 cores the
+# suite is CPU-bound. Measured on one selected build (118 nodes, SF 0.02, three stacks side by
+# side): the Thrift JVM used 270 s of CPU by default and 203 s with these options. C1 alone
+# sizes the code cache at 48 MB, which a long-lived server fills ("Out of space in CodeCache
+# for adapters" failed a statement): hence 256 MB, about the default mode's 240. Users'
+# stacks keep the JVM's defaults (CINELAKE_SPARK_JAVA_OPTIONS, docs/configuration.md).
+TEST_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m"
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -56,6 +66,7 @@ def stack_env(home: Path) -> dict[str, str]:
         CINELAKE_SPARK_MASTER_PORT=str(free_port()),
         CINELAKE_SPARK_MASTER_UI_PORT=str(free_port()),
         CINELAKE_DBT_TARGET="ci",
+        CINELAKE_SPARK_JAVA_OPTIONS=TEST_JAVA_OPTIONS,
         # Known fake secrets, so that tests can search every artifact for them.
         CINELAKE_TMDB_STANDIN_KEY=f"fake-tmdb-token-{secrets.token_hex(8)}",
         CINELAKE_PII_SALT=f"fake-pii-salt-{secrets.token_hex(8)}",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import socket
 
-from cinelake.stack import spark_thrift
+from cinelake.config import load_settings
+from cinelake.stack import spark_jars, spark_thrift
 from cinelake.stack.spark_thrift import INSTANCE_CONF, InstanceProbe
 
 # Spark's defaults of spark.redaction.regex and spark.sql.redaction.options.regex: `set <key>`
@@ -71,3 +72,24 @@ def test_ready_as_ours_needs_the_token_of_our_last_start(tmp_path, monkeypatch):
     settings.run_dir.mkdir(parents=True)
     spark_thrift.instance_file(settings).write_text("ab\n")
     assert spark_thrift.ready_as_ours(settings)
+
+
+def test_java_options_reach_the_driver_and_the_executors(tmp_path, monkeypatch):
+    """CINELAKE_SPARK_JAVA_OPTIONS: on the driver's JVM (after the log configuration) and, in
+    cluster mode, on every executor's; unset, neither has any."""
+    monkeypatch.setenv("CINELAKE_HOME", str(tmp_path))
+    monkeypatch.setattr(spark_jars, "require", lambda: [tmp_path / "a.jar"])
+    monkeypatch.setenv("CINELAKE_SPARK_WORKERS", "2")
+
+    def driver_and_executor_options() -> tuple[str, list[str]]:
+        argv = spark_thrift.submit_command(load_settings(), instance="0123456789abcdef")
+        executor = [a for a in argv if a.startswith("spark.executor.extraJavaOptions=")]
+        return argv[argv.index("--driver-java-options") + 1], executor
+
+    driver, executor = driver_and_executor_options()
+    assert driver.startswith("-Dlog4j2.configurationFile=") and " " not in driver
+    assert executor == []
+    monkeypatch.setenv("CINELAKE_SPARK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1 -Xss4m")
+    driver, executor = driver_and_executor_options()
+    assert driver.endswith(".properties -XX:TieredStopAtLevel=1 -Xss4m")
+    assert executor == ["spark.executor.extraJavaOptions=-XX:TieredStopAtLevel=1 -Xss4m"]
