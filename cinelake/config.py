@@ -213,7 +213,8 @@ class Settings(BaseSettings):
     # Options for the JVMs that run the SQL, e.g. `-XX:TieredStopAtLevel=1`: the JIT's quick tier
     # only. A server that lives minutes on small data (the test suite's stacks) spends much of its
     # CPU compiling Spark's code with the optimizing tier; on 2 cores that is CPU taken from the
-    # queries (docs/development.md has the figures). Default: the JVM's own.
+    # queries (docs/development.md has the figures). Default: the JVM's own. Spark starts its
+    # JVMs with -XX:+IgnoreUnrecognizedVMOptions: a misspelt -XX option is ignored, not refused.
     spark_java_options: str = Field(
         "",
         max_length=1000,

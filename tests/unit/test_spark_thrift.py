@@ -87,9 +87,11 @@ def test_java_options_reach_the_driver_and_the_executors(tmp_path, monkeypatch):
         return argv[argv.index("--driver-java-options") + 1], executor
 
     driver, executor = driver_and_executor_options()
-    assert driver.startswith("-Dlog4j2.configurationFile=") and " " not in driver
+    assert driver == f"-Dlog4j2.configurationFile={spark_thrift.LOG4J2}"
     assert executor == []
     monkeypatch.setenv("CINELAKE_SPARK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1 -Xss4m")
     driver, executor = driver_and_executor_options()
-    assert driver.endswith(".properties -XX:TieredStopAtLevel=1 -Xss4m")
+    assert (
+        driver == f"-Dlog4j2.configurationFile={spark_thrift.LOG4J2} -XX:TieredStopAtLevel=1 -Xss4m"
+    )
     assert executor == ["spark.executor.extraJavaOptions=-XX:TieredStopAtLevel=1 -Xss4m"]
