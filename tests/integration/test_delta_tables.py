@@ -216,6 +216,43 @@ def test_a_constraint_violation_fails_the_build_and_publishes_nothing(lake):
     assert properties["delta.constraints.session_id_not_null"] == "session_id is not null"
 
 
+def test_the_daily_unique_test_reads_the_written_keys_and_finds_their_duplicates(lake):
+    """unique_written_keys: on the daily run (CINELAKE_DATA_TESTS_SINCE), a payment written
+    since that is held twice fails the test; a duplicate older than the kept build is the kept
+    build's to find, and any other build finds it (every row)."""
+    table = "silver.stg_shop__payments"
+    test = "unique_written_keys_stg_shop__payments_payment_id"
+    [(kept, lowest, highest)] = lake.thrift_rows(
+        f"select cast(max(built_at) as string), min(payment_id), max(payment_id) from {table}"
+    )
+    columns = []
+    for name, *_ in lake.thrift_rows(f"describe {table}"):
+        if not name or name.startswith("#"):
+            break
+        columns.append(name)
+
+    def copy(payment_id: int, built_at: str) -> None:
+        """A second row of the payment, marked (source_row_count -1) for the clean-up."""
+        values = {**{c: c for c in columns}, "source_row_count": "-1",
+                  "built_at": f"timestamp '{built_at}'"}  # fmt: skip
+        lake.thrift_rows(
+            f"insert into {table} select {', '.join(values[c] for c in columns)} "
+            f"from {table} where payment_id = {payment_id}"
+        )
+
+    daily = Stack(home=lake.home, env={**lake.env, "CINELAKE_DATA_TESTS_SINCE": kept})
+    try:
+        copy(lowest, kept)  # as if the kept build had written it twice
+        assert dbt_failing(daily, "test", "--select", test).returncode == 0  # nothing since
+        assert dbt_failing(lake, "test", "--select", test).returncode == 1  # every row
+        copy(highest, "2099-01-01 00:00:00")  # written since: its key is in the range
+        failed = dbt_failing(daily, "test", "--select", test)
+        assert failed.returncode == 1
+        assert "Got 1 result" in failed.stdout
+    finally:
+        lake.thrift_rows(f"delete from {table} where source_row_count = -1")
+
+
 KILLED_BUILD = "+fct_payments"
 
 
