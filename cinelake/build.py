@@ -2,9 +2,10 @@
 
 `cinelake build [DBT_ARGS]` is `dbt source freshness`, then `dbt build [DBT_ARGS]`, holding the
 locks `build` and `ingest` (cinelake/runlock.py): a second build fails neither halfway, and no
-landing commits while the build reads bronze. After a successful build its manifest, the
-freshness it ran after and its start time are kept in <home>/dbt-state: the state the next
-daily run compares with.
+landing commits while the build reads bronze. After a successful build of the whole project
+(or of the daily selection) its manifest, the freshness it ran after and its start time are
+kept in <home>/dbt-state: the state the next daily run compares with. A build of a selection
+keeps nothing: the next daily run still selects the sources that landed before it.
 
 `cinelake build --daily` is the scheduled run's build (scripts/pipeline.sh): with a kept
 state, selectors.yml's `daily` (what landed fresher rows or changed code, and everything
@@ -124,8 +125,14 @@ def run(
         status = subprocess.run(
             chosen.build, cwd=PROJECT_ROOT, env={**env, STARTED_ENV: started_at}, check=False
         ).returncode
-        if status == 0:
+        if status == 0 and not selection_of(dbt_args):
             keep_state(settings, started_at)
+        elif status == 0:
+            # The kept state says what the warehouse holds: a selection built some models
+            # only, and a state kept after it would hide from the next daily run the sources
+            # that landed before it (not fresher) and the rows it did not check (since).
+            log.info("build: a selection: the state kept in %s stays that of the last whole "
+                     "build", state_dir(settings))  # fmt: skip
         return status or freshness.returncode
 
 

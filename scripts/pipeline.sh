@@ -5,9 +5,9 @@
 # Run by scripts/main.sh after its set-up and `cinelake up`, and by the compose `pipeline`
 # service, where the containers are the services. Settings come from the environment.
 # Arguments go to the build (`cinelake build --daily ARGS`, dbt's), e.g. a selection on the
-# first run (`--select +fct_viewing_sessions`: the compose test's). Once a build has left its
-# state, the daily run selects by itself and refuses one of yours; and what a selected build
-# left out is built by a daily run only when its sources land fresher rows or its code changes.
+# first run (`--select +fct_viewing_sessions`: the compose test's). A selected build leaves no
+# state, so the next run without a selection builds everything; once a whole build has left its
+# state, the daily run selects by itself and refuses a selection of yours.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -17,9 +17,10 @@ def add(commands: argparse._SubParsersAction) -> None:
         "locks `build` and `ingest` of CINELAKE_HOME (a second build or a `cinelake ingest` "
         "started meanwhile waits up to CINELAKE_LOCK_WAIT_S seconds, then exits 75 naming "
         "this one). A successful build's manifest, freshness and start time are kept in "
-        "<home>/dbt-state. With --daily, and such a state kept: selectors.yml's `daily` "
-        "against it, row tests of the big incremental models on the rows written since it "
-        "started (their built_at). Arguments it does not know go to dbt build. Exit status: dbt's.",
+        "<home>/dbt-state (not after a build of a selection). With --daily, and such a "
+        "state kept: selectors.yml's `daily` against it, row tests of the big incremental "
+        "models on the rows written since it started (their built_at). Arguments it does not "
+        "know go to dbt build. Exit status: dbt's.",
     )
     parser.add_argument(
         "--daily", action="store_true", help="the daily selection against the kept state"

@@ -57,12 +57,13 @@ def owner_execute(stack: Stack, *statements: tuple[str, tuple]) -> None:
 
 
 # The first build: what the tests read after it (the quarantines and data health, dim_title,
-# the customer's dimension and sessions), with everything upstream, and the parents of the
-# next daily run's selection that no shop row reaches (it reads them, never builds them): 46
-# of the 61 models and the seed, with each data test whose parents are all built (cautious).
-# The other 15 models (shop children: payments, bridges, marts, ops history) are built first
-# by that daily run, with their tests, the bad rows still in bronze. Unit tests mock their
-# inputs, so no source row reaches them: they are the main job's (conftest's main_job).
+# the customer's dimension and sessions), with everything upstream, and the genre and artist
+# dimensions: 46 of the 61 models and the seed, with each data test whose parents are all
+# built (cautious). A build of a selection keeps no state (cinelake/build.py), so the next
+# `cinelake build --daily` is a first run: everything, the other 15 models (shop children:
+# payments, bridges, marts, ops history) for the first time, with their tests, the bad rows
+# still in bronze. Unit tests mock their inputs, so no source row reaches them: they are the
+# main job's (conftest's main_job).
 FIRST_BUILD = (
     "--select",
     "+quarantine_csv__movies", "+dim_title", "+dim_customer", "+fct_viewing_sessions",
@@ -74,8 +75,8 @@ FIRST_BUILD = (
 
 
 def build(stack: Stack, *dbt_args: str):
-    """`cinelake build` (dbt build; it keeps the state the daily run compares with) must exit
-    0 and skip nothing, whatever the source rows are."""
+    """`cinelake build` (dbt build) must exit 0 and skip nothing, whatever the source rows
+    are."""
     result = stack.cinelake("build", "--", *dbt_args, check=False)
     assert result.returncode == 0, result.stdout[-6000:]
     assert "ERROR=0" in result.stdout and "SKIP=0" in result.stdout, result.stdout[-3000:]
@@ -145,8 +146,9 @@ def first_build(stack):
 @pytest.fixture(scope="module")
 def healed_build(stack, first_build):
     """The city corrected at the source (a new updated_at), then the shop rows of the first
-    load landing again (as a lag-window re-read does), and the next daily run of
-    scripts/pipeline.sh: selectors.yml's daily against the state of the first build."""
+    load landing again (as a lag-window re-read does), and the next build of
+    scripts/pipeline.sh (`cinelake build --daily`): everything, since the selected first
+    build kept no state."""
     first_build_state = snapshot(stack)
     since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
     fixed_at = first_build["nulled_at"] + dt.timedelta(hours=1)

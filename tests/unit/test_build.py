@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def fake_dbt(tmp_path: Path, build_status: int = 0) -> Path:
     tmp_path/stamp, writes the artifacts a build leaves, and exits `build_status` for a build
     (0 for the freshness check)."""
     bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
+    bin_dir.mkdir(exist_ok=True)
     probe = f"{sys.executable} -m cinelake.cli lock {{0}} -- true 2>/dev/null; echo {{0}} $?"
     target = tmp_path / "target"
     (bin_dir / "dbt").write_text(
@@ -56,12 +57,12 @@ def cli(tmp_path: Path, *args: str, build_status: int = 0) -> subprocess.Complet
 
 
 def test_a_build_is_freshness_then_dbt_build_holding_both_locks_and_keeps_its_state(tmp_path):
-    result = cli(tmp_path, "build", "--select", "stg_x", "--vars", "{a: 1}")
+    result = cli(tmp_path, "build", "--full-refresh", "--vars", "{a: 1}")
     assert result.returncode == 0, result.stderr
     refused = [f"build {EXIT_LOCKED}", f"ingest {EXIT_LOCKED}"]  # while dbt ran, both held
     assert result.stdout.splitlines() == [
         "dbt source freshness since=none", *refused,
-        "dbt build --select stg_x --vars {a: 1} since=none", *refused,  # unknown args: dbt's
+        "dbt build --full-refresh --vars {a: 1} since=none", *refused,  # unknown args: dbt's
     ]  # fmt: skip
     state = tmp_path / "home" / "dbt-state"
     assert sorted(p.name for p in state.iterdir()) == [
@@ -76,6 +77,20 @@ def test_a_failed_build_keeps_no_state_and_returns_dbts_status(tmp_path):
     result = cli(tmp_path, "build", build_status=3)
     assert result.returncode == 3
     assert not (tmp_path / "home" / "dbt-state").exists()
+
+
+def test_a_successful_build_of_a_selection_keeps_the_state_of_the_last_whole_build(tmp_path):
+    """A selection built after a landing: a state kept then would make the next daily run see
+    that source as not fresher, and skip its models."""
+    assert cli(tmp_path, "build", "--select", "stg_x").returncode == 0
+    assert not (tmp_path / "home" / "dbt-state").exists()
+    assert cli(tmp_path, "build").returncode == 0
+    kept = (tmp_path / "home" / "dbt-state" / "build_started_at").read_text()
+    time.sleep(1.1)  # a later stamp, were it kept
+    selected = cli(tmp_path, "build", "--exclude", "stg_x")
+    assert selected.returncode == 0
+    assert "a selection: the state kept in" in selected.stderr
+    assert (tmp_path / "home" / "dbt-state" / "build_started_at").read_text() == kept
 
 
 def test_the_daily_build_selects_against_the_kept_state_with_its_start_as_the_bound(tmp_path):
