@@ -8,6 +8,7 @@ vacuums. One demo and one stack for the whole module, each test building on the 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -16,6 +17,7 @@ import threading
 import pytest
 from pyhive import hive
 
+from cinelake.ops import spark_cost
 from tests.helpers import warehouse_equality
 from tests.helpers.stack import BIN_DIR, PROJECT_ROOT, Stack, running_stack
 
@@ -214,6 +216,45 @@ def test_a_constraint_violation_fails_the_build_and_publishes_nothing(lake):
     properties = dict(lake.thrift_rows("show tblproperties gold.fct_viewing_sessions"))
     assert properties["delta.constraints.minutes_watched_not_negative"] == "minutes_watched >= 0"
     assert properties["delta.constraints.session_id_not_null"] == "session_id is not null"
+
+
+def rows_read_by_tests(stack: Stack, since: dt.datetime) -> dict[str, int]:
+    """Spark's rows read by each dbt data test that ran since then (its jobs name their node)."""
+    port = int(stack.env["CINELAKE_SPARK_UI_PORT"])
+    jobs, stages = spark_cost.fetch_jobs_and_stages("127.0.0.1", port)
+    costs = spark_cost.costs_by_node(jobs, stages, since)
+    return {node: cost.rows_read for node, cost in costs.items() if node.startswith("test.")}
+
+
+def test_right_after_a_whole_build_the_daily_row_tests_read_none_of_its_files(lake):
+    """The daily run's row tests and unique on a big incremental model, with the kept build's
+    start as their bound and nothing written since: Delta skips every file (a filter
+    `built_at > since` read them all: Delta rounds a timestamp's max statistic up by 1 ms).
+    On a whole build the same tests read the table."""
+    table = "silver.stg_shop__payments"
+    [(kept, held)] = lake.thrift_rows(
+        f"select cast(max(built_at) as string), count(*) from {table}"
+    )
+    selection = (
+        "test",
+        "--select",
+        "stg_shop__payments",
+        "--exclude",
+        "test_name:rows_accounted_for",
+    )
+    daily = Stack(home=lake.home, env={**lake.env, "CINELAKE_DATA_TESTS_SINCE": kept})
+
+    started = dt.datetime.now(dt.UTC)
+    assert dbt_failing(lake, *selection).returncode == 0
+    every_row = rows_read_by_tests(lake, started)
+    # unique, accepted_values and relationships read the whole table (not_null reads no
+    # file: Delta skips it on its null count)
+    assert sum(rows >= held for rows in every_row.values()) >= 3, every_row
+
+    started = dt.datetime.now(dt.UTC)
+    assert dbt_failing(daily, *selection).returncode == 0
+    # what is left is the parent side of relationships (the subscriptions), a small table
+    assert sum(rows_read_by_tests(lake, started).values()) < held / 2
 
 
 def test_the_daily_unique_test_reads_the_written_keys_and_finds_their_duplicates(lake):
