@@ -10,7 +10,7 @@
     stamps are whole seconds), so Delta skips every file whose keys lie outside it: sessions
     and payments take growing ids, and the files of a day hold a narrow range of them. The
     variable is read when the test runs, never when dbt parses (as built_at does): a new
-    value re-parses nothing. Numeric keys only.
+    value re-parses nothing. A number or text key (as spark__get_merge_sql).
 -#}
 {% test unique_written_keys(model, column_name) %}
     {%- set in_range = 'true' -%}
@@ -21,8 +21,12 @@
         ~ "' + interval 1 second"
     ).rows[0] -%}
     {#- nothing written since: nothing new to check -#}
+    {%- set literals = [] -%}
+    {%- for bound in written -%}
+        {%- do literals.append(sql_string_literal(bound) if bound is string else bound) -%}
+    {%- endfor -%}
     {%- set in_range = 'false' if written[0] is none else (
-        column_name ~ ' between ' ~ written[0] ~ ' and ' ~ written[1]
+        column_name ~ ' between ' ~ literals | join(' and ')
     ) -%}
 {%- endif %}
 

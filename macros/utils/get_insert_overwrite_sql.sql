@@ -26,13 +26,7 @@
 ) }}
 {%- endif -%}
 {%- set grain = grains[0] -%}
-{%- set changed = target_relation.incorporate(
-    path={'identifier': target_relation.identifier ~ '__dbt_changed'}
-) -%}
-{%- do run_query('drop table if exists ' ~ changed) -%}
-{%- do run_query(
-    'create table ' ~ changed ~ ' using parquet as select * from ' ~ source_relation
-) -%}
+{%- set changed = changed_rows_table(target_relation, source_relation) -%}
 {%- set replaced = run_query(
     'select distinct cast(' ~ grain ~ ' as string) from ' ~ changed
     ~ ' where ' ~ grain ~ ' is not null'

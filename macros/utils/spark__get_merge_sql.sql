@@ -4,7 +4,7 @@
     merged. Delta finds the rows a merge matches by joining the source with the whole target,
     since it can skip no file on a join: every daily merge of stg_shop__payments read its
     270,000 rows to match a few hundred new payments. Here the changed rows are written once
-    to a scratch Parquet table (<model>__dbt_changed, as get_insert_overwrite_sql does: the
+    to a scratch Parquet table (changed_rows_table, as in get_insert_overwrite_sql: the
     compare runs once), their smallest and largest key are read from it, and the merge says
     DBT_INTERNAL_DEST.key between those two literals in its condition, a predicate on the
     target alone, with which Delta skips the files whose keys lie outside: new payments and
@@ -20,11 +20,7 @@
             target, source, unique_key, dest_columns, incremental_predicates
         )) }}
     {%- endif -%}
-    {%- set changed = target.incorporate(
-        path={'identifier': target.identifier ~ '__dbt_changed'}
-    ) -%}
-    {%- do run_query('drop table if exists ' ~ changed) -%}
-    {%- do run_query('create table ' ~ changed ~ ' using parquet as select * from ' ~ source) -%}
+    {%- set changed = changed_rows_table(target, source) -%}
     {%- set bounds = run_query(
         'select min(' ~ unique_key ~ '), max(' ~ unique_key ~ ') from ' ~ changed
     ).rows[0] -%}
