@@ -43,6 +43,11 @@ STATE_FILES = ("manifest.json", "sources.json")
 STARTED_FILE = "build_started_at"
 SINCE_ENV = "CINELAKE_DATA_TESTS_SINCE"  # set for dbt only; read by the models' YAML
 STARTED_ENV = "CINELAKE_BUILD_STARTED_AT"  # the built_at stamp of the rows the build writes
+# the daily run's models recompute the keys that landed after this (the kept build's start,
+# never later: --since moves the row tests' bound only) and whole the models whose code or
+# upstream code changed since the kept build (macros/utils/daily_since.sql)
+LANDED_ENV = "CINELAKE_DAILY_SINCE"
+CHANGED_ENV = "CINELAKE_DAILY_CHANGED_MODELS"
 # dbt's arguments that choose nodes: a daily run with a kept state chooses its own
 SELECTION_FLAGS = frozenset(
     {"-s", "--select", "-m", "--models", "--model", "--exclude", "--selector", "--resource-type",
@@ -57,6 +62,7 @@ class Plan:
     freshness: list[str]
     build: list[str]
     since: str | None  # the row tests' lower bound (None: every row)
+    landed_since: str | None  # the models' bound on landed rows (None: recompute every key)
     daily: bool  # the daily selection against the kept state
 
 
@@ -97,6 +103,8 @@ def plan(
         freshness=["dbt", "source", "freshness"],
         build=["dbt", "build", *selection, *dbt_args],
         since=(since or kept) if selective else None,
+        # a later --since must not hide from the models rows that landed after the kept build
+        landed_since=min(since or kept, kept) if selective and kept else None,
         daily=selective,
     )
 
@@ -113,11 +121,16 @@ def run(
             what = "the selection given" if selection_of(dbt_args) else "everything"
             log.info("build: %s (%s)", what, "CINELAKE_FULL_BUILD=1" if settings.full_build
                      else f"no kept state in {state_dir(settings)}: the first run")  # fmt: skip
-        env = dbt_environment(chosen.since)
+        env = dbt_environment(chosen.since, chosen.landed_since)
         # A stale source (dbt says which) fails the run, after a build of what is there.
         freshness = subprocess.run(chosen.freshness, cwd=PROJECT_ROOT, env=env, check=False)
         if freshness.returncode not in (0, 1):  # 1: past error_after; else dbt itself failed
             return freshness.returncode
+        if chosen.daily:
+            changed = changed_models(settings, env)
+            if changed is None:
+                return 2
+            env[CHANGED_ENV] = " ".join(changed)
         # the stamp of every row the build writes (macros/utils/built_at.sql), and, kept with
         # a successful build's state, the lower bound of the next daily run's row tests: the
         # same string, so that those tests leave out the rows this build wrote and tested
@@ -136,11 +149,34 @@ def run(
         return status or freshness.returncode
 
 
-def dbt_environment(since: str | None) -> dict[str, str]:
-    """dbt's environment: ours, with the row tests' lower bound set or cleared."""
-    env = {k: v for k, v in process_environment().items() if k != SINCE_ENV}
+def changed_models(settings: Settings, env: dict[str, str]) -> list[str] | None:
+    """The models whose code, or the code of a model or macro upstream, changed since the kept
+    build (dbt's state:modified+): the daily run recomputes every row of these, and only the
+    keys the day touched of the others. None when dbt cannot say (it said why)."""
+    listed = subprocess.run(
+        ["dbt", "-q", "ls", "--select", "state:modified+", "--state", str(state_dir(settings)),
+         "--resource-type", "model", "--output", "name"],
+        cwd=PROJECT_ROOT, env=env, check=False, capture_output=True, text=True,
+    )  # fmt: skip
+    if listed.returncode != 0:
+        log.error("build: dbt ls could not list the changed models:\n%s",
+                  (listed.stdout + listed.stderr).strip()[-2000:])  # fmt: skip
+        return None
+    names = listed.stdout.split()
+    log.info("build: %d model(s) changed since the kept build, recomputed whole: %s",
+             len(names), " ".join(names) or "none")  # fmt: skip
+    return names
+
+
+def dbt_environment(since: str | None, landed_since: str | None = None) -> dict[str, str]:
+    """dbt's environment: ours, with the row tests' and the models' lower bounds set or
+    cleared."""
+    ours = (SINCE_ENV, LANDED_ENV, CHANGED_ENV)
+    env = {k: v for k, v in process_environment().items() if k not in ours}
     if since:
         env[SINCE_ENV] = since
+    if landed_since:
+        env[LANDED_ENV] = landed_since
     return env
 
 

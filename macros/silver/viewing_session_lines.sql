@@ -6,6 +6,7 @@
     that have a valid version, the ones gold can join it to.
 -#}
 {% macro viewing_session_lines() %}
+{%- set lookups = viewing_session_lookups() -%}
 with
 
 sessions as (
@@ -13,11 +14,11 @@ sessions as (
 ),
 
 known_customers as (
-    select distinct customer_id from {{ ref('stg_shop__customers') }}
+    select distinct customer_id from {{ ref(lookups[0]['to']) }}
 ),
 
 known_titles as (
-    select distinct catalog_title_id from {{ ref('stg_shop__catalog_titles') }}
+    select distinct catalog_title_id from {{ ref(lookups[1]['to']) }}
 ),
 
 cleaned as (

@@ -18,8 +18,11 @@
     A column dropped from the model needs a --full-refresh (the compare names it), and so does
     a column added to a partitioned model (the compare stops with the command, for a column
     the YAML documents); a merged model appends it (on_schema_change).
+    held: what the rows are compared with, the whole table by default; the daily run of a
+    staging model (daily_recomputed_keys) gives the rows it recomputed and the held rows of
+    the same keys (and, partitioned, of the same partitions), so both sides stay small.
 -#}
-{% macro changed_since_last_run(rows, key, grain) -%}
+{% macro changed_since_last_run(rows, key, grain, held=none) -%}
     {#- no held columns: nothing built to compare with (sqlfluff lints this branch) -#}
     {%- set held_columns = adapter.get_columns_in_relation(this) if is_incremental() else [] -%}
     {%- set columns = held_columns | map(attribute='name') | list -%}
@@ -36,7 +39,7 @@
                 a merged model, so the held side alone has nothing to give) -#}
             select now.*
             from {{ rows }} as now
-            left join {{ this }} as held
+            left join {{ held or this }} as held
                 on now.{{ key }} = held.{{ key }}
             where not ({{ same | join(' and ') }})
         {%- else -%}
@@ -102,7 +105,7 @@
                             held.{{ grain }} as held_grain,
                             not ({{ same | join(' and ') }}) as differs
                         from {{ rows }} as now
-                        full outer join {{ this }} as held
+                        full outer join {{ held or this }} as held
                             on now.{{ key }} = held.{{ key }}
                     ) as compared
                     lateral view posexplode(

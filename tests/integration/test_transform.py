@@ -296,6 +296,12 @@ def first_day(stack, silver) -> dict:
         "since": since,
         "built": {result["unique_id"].removeprefix("model.cinelake.") for result in results},
         "row_test_sql": next(checked).read_text(),
+        "staging_sql": {
+            name: (
+                target / "compiled" / "cinelake" / "models" / "silver" / "shop" / f"{name}.sql"
+            ).read_text()
+            for name in ("stg_shop__viewing_sessions", "stg_shop__payments")
+        },
         "matches": {
             to_imdb: (imdb_side_key, imdb_id),
             to_tmdb: (tmdb_side_key, f"tmdb:{tmdb_id}"),
@@ -313,6 +319,14 @@ def test_after_a_day_scd2_has_new_versions_and_only_the_new_partition_is_written
         f"built_at >= timestamp '{first_day['since']}' + interval 1 second"
         in first_day["row_test_sql"]
     )
+    # the staging models of the events read only the keys the day touched, listed
+    # (daily_recomputed_keys): no model changed since the main job's build
+    for key, name in (
+        ("session_id", "stg_shop__viewing_sessions"),
+        ("payment_id", "stg_shop__payments"),
+    ):
+        listed = rf"where {key} between \d+ and \d+ and {key} in \(\d+"
+        assert re.search(listed, first_day["staging_sql"][name]), name
     built = first_day["built"]
     # the shop landed a day: its models and everything downstream; the CSV files did not
     assert {"stg_shop__viewing_sessions", "fct_viewing_sessions", "dim_customer"} <= built

@@ -24,18 +24,25 @@ HOLD = (
 )
 
 
-def fake_dbt(tmp_path: Path, build_status: int = 0) -> Path:
+def fake_dbt(tmp_path: Path, build_status: int = 0, ls_status: int = 0) -> Path:
     """A `dbt` that logs its arguments, CINELAKE_DATA_TESTS_SINCE and whether the locks are
     taken while it runs, notes the stamp it was given (CINELAKE_BUILD_STARTED_AT) in
-    tmp_path/stamp, writes the artifacts a build leaves, and exits `build_status` for a build
-    (0 for the freshness check)."""
+    tmp_path/stamp and the changed models and the bound of the models it was told
+    (CINELAKE_DAILY_CHANGED_MODELS, CINELAKE_DAILY_SINCE) in tmp_path/changed, writes the
+    artifacts a build leaves, and exits `build_status` for a build (0 for the freshness
+    check); `dbt -q ls` lists two models and exits `ls_status`."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
     probe = f"{sys.executable} -m cinelake.cli lock {{0}} -- true 2>/dev/null; echo {{0}} $?"
     target = tmp_path / "target"
     (bin_dir / "dbt").write_text(
         "#!/bin/sh\n"
+        f'[ "$2" = ls ] && echo "$*" > {tmp_path}/ls'
+        f' && printf "stg_a\\nfct_b\\n" && exit {ls_status}\n'
         'echo "dbt $* since=${CINELAKE_DATA_TESTS_SINCE:-none}"\n'
+        '[ "$1" = build ] && echo'
+        f' "${{CINELAKE_DAILY_CHANGED_MODELS-unset}}|${{CINELAKE_DAILY_SINCE-unset}}"'
+        f" > {tmp_path}/changed\n"
         + probe.format("build") + "\n" + probe.format("ingest") + "\n"
         f'echo "$1 ${{CINELAKE_BUILD_STARTED_AT:-none}}" >> {tmp_path}/stamp\n'
         f"mkdir -p {target}\n"
@@ -47,11 +54,14 @@ def fake_dbt(tmp_path: Path, build_status: int = 0) -> Path:
     return bin_dir
 
 
-def cli(tmp_path: Path, *args: str, build_status: int = 0) -> subprocess.CompletedProcess[str]:
+def cli(
+    tmp_path: Path, *args: str, build_status: int = 0, ls_status: int = 0
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CINELAKE_", "DBT_"))}
+    fake = fake_dbt(tmp_path, build_status, ls_status)
     env.update(CINELAKE_HOME=str(tmp_path / "home"), PYTHONPATH=str(ROOT),
                DBT_TARGET_PATH=str(tmp_path / "target"),
-               PATH=f"{fake_dbt(tmp_path, build_status)}{os.pathsep}{env['PATH']}")  # fmt: skip
+               PATH=f"{fake}{os.pathsep}{env['PATH']}")  # fmt: skip
     return subprocess.run([sys.executable, "-m", "cinelake.cli", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=False)  # fmt: skip
 
@@ -104,21 +114,49 @@ def test_the_daily_build_selects_against_the_kept_state_with_its_start_as_the_bo
     builds = [line for line in result.stdout.splitlines() if line.startswith("dbt build")]
     assert builds == [f"dbt build --selector daily --state {state} since=2026-03-01 03:15:00"]
     assert (state / "build_started_at").read_text() != "2026-03-01 03:15:00\n"  # kept anew
+    # the models whose code changed since the kept build, from dbt, recompute every key
+    assert (tmp_path / "ls").read_text().split() == [
+        "-q", "ls", "--select", "state:modified+", "--state", str(state),
+        "--resource-type", "model", "--output", "name",
+    ]  # fmt: skip
+    assert (tmp_path / "changed").read_text() == "stg_a fct_b|2026-03-01 03:15:00\n"
+
+
+def test_a_daily_build_that_cannot_list_the_changed_models_builds_nothing(tmp_path):
+    state = tmp_path / "home" / "dbt-state"
+    state.mkdir(parents=True)
+    for name in ("manifest.json", "sources.json", "build_started_at"):
+        (state / name).write_text("{}")
+    result = cli(tmp_path, "build", "--daily", ls_status=2)
+    assert result.returncode == 2
+    assert "could not list the changed models" in result.stderr
+    assert not [line for line in result.stdout.splitlines() if line.startswith("dbt build")]
+
+
+def test_a_whole_build_is_told_no_changed_models(tmp_path):
+    assert cli(tmp_path, "build").returncode == 0
+    assert (tmp_path / "changed").read_text() == "unset|unset\n"
+    assert not (tmp_path / "ls").exists()
 
 
 def test_the_daily_build_without_a_state_or_forced_full_builds_everything(tmp_path):
     settings = Settings(CINELAKE_HOME=tmp_path)
     chosen = build.plan(settings, daily=True)
     assert (chosen.build, chosen.since, chosen.daily) == (["dbt", "build"], None, False)
+    assert chosen.landed_since is None
     state = build.state_dir(settings)
     state.mkdir()
     for name in (*build.STATE_FILES, build.STARTED_FILE):
         (state / name).write_text("2026-03-01 03:15:00")
-    assert build.plan(settings, daily=True, since="2026-03-02 00:00:00").since == (
-        "2026-03-02 00:00:00"
-    )
+    later = build.plan(settings, daily=True, since="2026-03-02 00:00:00")
+    assert later.since == "2026-03-02 00:00:00"
+    # the models never take a bound later than the kept start: rows landed between the two
+    # would be recomputed by no daily run
+    assert later.landed_since == "2026-03-01 03:15:00"
+    earlier = build.plan(settings, daily=True, since="2026-02-28 00:00:00")
+    assert (earlier.since, earlier.landed_since) == ("2026-02-28 00:00:00",) * 2
     forced = build.plan(Settings(CINELAKE_HOME=tmp_path, CINELAKE_FULL_BUILD=True), daily=True)
-    assert (forced.build, forced.since) == (["dbt", "build"], None)
+    assert (forced.build, forced.since, forced.landed_since) == (["dbt", "build"], None, None)
 
 
 @pytest.mark.parametrize("taken", ["build", "ingest"])

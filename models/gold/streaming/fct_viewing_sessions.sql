@@ -22,6 +22,83 @@
     )
 }}
 
+{#-
+    The daily run (daily_since) recomputes the days where a row may differ, and compares
+    those alone; every other day holds what a whole build would give. A row of a day differs
+    only if: its session was written in staging since (the days staging replaced); its session
+    landed a version or left staging (the held days of the keys daily_recomputed_keys gives);
+    its customer landed a version valid when it started (the version in force changes from the
+    first landed valid_from on, or for all time when a landed version is now the first of a
+    customer that had others: the first version covers the time before it); or its catalog
+    title was issued a key since (int_title_keys: rare, and then every day of the title).
+-#}
+-- depends_on: {{ ref('stg_shop__customer_versions') }}
+{%- set since = daily_since() -%}
+{#- the sessions that landed a version (those let in are on the days staging rewrote) -#}
+{%- set daily = daily_recomputed_keys(
+    source('shop', 'viewing_sessions'), 'session_id', none, [],
+) -%}
+{%- if daily -%}
+    {%- set landed_after = "timestamp '" ~ since ~ "'" -%}
+    {#- per customer that landed a valid version: from when the version in force changes -#}
+    {%- set customer_bounds -%}
+        select
+            customer_id,
+            if(
+                max(landed and version_number = 1) and not min(landed),
+                timestamp '0001-01-01 00:00:00',
+                min(if(landed, valid_from, null))
+            ) as changed_from
+        from (
+            select
+                customer_id,
+                valid_from,
+                loaded_at >= {{ landed_after }} as landed,
+                row_number() over (partition by customer_id order by valid_from) as version_number
+            from {{ ref('stg_shop__customer_versions') }}
+        ) as versions
+        group by customer_id
+        having max(landed)
+    {%- endset -%}
+    {%- set earliest = run_query(
+        'select cast(to_date(min(changed_from)) as string) from (' ~ customer_bounds ~ ')'
+    ).rows[0][0] -%}
+    {%- set rekeyed = run_query(
+        "select distinct cast(substring(title_identity, 9) as bigint) from "
+        ~ ref('int_title_keys') ~ " where title_identity like 'catalog:%' and issued_at >= "
+        ~ landed_after
+    ).columns[0].values() | list -%}
+    {%- set day_sources = [
+        'select session_date from ' ~ ref('stg_shop__viewing_sessions')
+            ~ ' where built_at >= ' ~ landed_after ~ ' + interval 1 second',
+        'select session_date from ' ~ this ~ ' where ' ~ daily,
+    ] -%}
+    {%- if earliest -%}
+        {%- do day_sources.append(
+            'select sessions.session_date from ' ~ ref('stg_shop__viewing_sessions')
+            ~ ' as sessions inner join (' ~ customer_bounds ~ ') as bounds'
+            ~ ' on sessions.customer_id = bounds.customer_id'
+            ~ ' and sessions.started_at >= bounds.changed_from'
+            ~ " where sessions.session_date >= date '" ~ earliest ~ "'"
+        ) -%}
+    {%- endif -%}
+    {%- if rekeyed -%}
+        {%- do day_sources.append(
+            'select session_date from ' ~ ref('stg_shop__viewing_sessions')
+            ~ ' where catalog_title_id in (' ~ rekeyed | join(', ') ~ ')'
+        ) -%}
+    {%- endif -%}
+    {%- set days = run_query(
+        'select distinct cast(session_date as string) from ('
+        ~ day_sources | join(' union all ') ~ ')'
+    ).columns[0].values() | list -%}
+    {%- set literals = [] -%}
+    {%- for day in days -%}
+        {%- do literals.append(sql_string_literal(day)) -%}
+    {%- endfor -%}
+    {%- set on_days = 'session_date in (' ~ literals | join(', ') ~ ')' if literals else 'false' -%}
+{%- endif %}
+
 with
 
 catalog_title_keys as (
@@ -35,6 +112,9 @@ catalog_title_keys as (
 
 sessions as (
     select * from {{ ref('stg_shop__viewing_sessions') }}
+    {%- if daily %}
+        where {{ on_days }}
+    {%- endif %}
 ),
 
 customers as (
@@ -67,7 +147,10 @@ joined as (
 ),
 
 changed as (
-    {{ changed_since_last_run('joined', 'session_id', 'session_date') }}
+    {{ changed_since_last_run(
+        'joined', 'session_id', 'session_date',
+        held='(select * from ' ~ this ~ ' where ' ~ on_days ~ ')' if daily else none,
+    ) }}
 )
 
 select * from changed

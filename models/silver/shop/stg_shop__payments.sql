@@ -3,9 +3,12 @@
     payment_id: a run computes every payment from all its versions and merges only those whose
     row differs from the one held (changed_since_last_run): a new version, a copy landed again,
     or a version that waited in quarantine for its subscription and is valid now that the
-    subscription is. A Delta table in either file format: merge needs it. Deletion vectors on
-    (as every merged model: docs/modelling.md): the merge marks the rows it replaces instead of
-    rewriting the files that hold them, and writes new files for the rest.
+    subscription is. The daily run computes only the payments that landed a version since the
+    last successful build or wait in quarantine for a subscription now known
+    (daily_recomputed_keys), from all their versions, and compares them with the rows held
+    in their key range. A Delta table in either file format: merge needs it. Deletion vectors
+    on (as every merged model: docs/modelling.md): the merge marks the rows it replaces
+    instead of rewriting the files that hold them, and writes new files for the rest.
 -#}
 {{
     config(
@@ -18,10 +21,19 @@
     )
 }}
 
+{#- the daily run: only the payments that landed a version or wait for a known subscription -#}
+{%- set daily = daily_recomputed_keys(
+    source('shop', 'payments'), 'payment_id', 'quarantine_shop__payments',
+    shop_rules('payments')['lookups'],
+) %}
+
 with
 
 versions as (
     select * from {{ ref('base_shop__payments') }}
+    {%- if daily %}
+        where {{ daily }}
+    {%- endif %}
 ),
 
 current_versions as (
@@ -47,7 +59,10 @@ renamed as (
 ),
 
 changed as (
-    {{ changed_since_last_run('renamed', 'payment_id', 'payment_id') }}
+    {{ changed_since_last_run(
+        'renamed', 'payment_id', 'payment_id',
+        held='(select * from ' ~ this ~ ' where ' ~ daily ~ ')' if daily else none,
+    ) }}
 )
 
 select * from changed

@@ -8,6 +8,10 @@
     readers see the dates before or after it, never between. Not merge on session_id:
     a merge never removes a row, and a session that now breaks a rule must leave silver;
     replacing its date, recomputed whole, does that.
+    The daily run recomputes only the sessions that landed a version since the last successful
+    build or wait in quarantine for a customer or title now known (daily_recomputed_keys),
+    with the held rows of the other sessions of the days those stand or stood on, and
+    compares those days alone.
 -#}
 {{
     config(
@@ -19,10 +23,45 @@
     )
 }}
 
+{#- the daily run: only the sessions that landed a version or wait for a key now known -#}
+{%- set daily = daily_recomputed_keys(
+    source('shop', 'viewing_sessions'), 'session_id', 'quarantine_shop__viewing_sessions',
+    viewing_session_lookups(),
+) -%}
+{#- and the days they stand on now or stood on before, which the run replaces -#}
+{%- set held_others, held_days = '', none -%}
+{%- if daily -%}
+    {#- every day any version of theirs starts on (a superset of where they stand now) -#}
+    {%- set days = run_query(
+        'select distinct cast(session_date as string) from ('
+        ~ ' select to_date(started_at) as session_date from '
+        ~ source('shop', 'viewing_sessions') ~ ' where ' ~ daily
+        ~ ' union all select session_date from ' ~ this ~ ' where ' ~ daily ~ ')'
+    ).columns[0].values() | list -%}
+    {%- set literals = [] -%}
+    {%- for day in days -%}
+        {%- do literals.append(sql_string_literal(day)) -%}
+    {%- endfor -%}
+    {%- set on_days = 'session_date in (' ~ literals | join(', ') ~ ')' if literals else 'false' -%}
+    {#- the other sessions of those days, as held (restamped: a day is replaced whole) -#}
+    {%- set kept = [] -%}
+    {%- for column in adapter.get_columns_in_relation(this) -%}
+        {%- do kept.append(
+            built_at() ~ ' as built_at' if column.name == 'built_at' else 'held.' ~ column.name
+        ) -%}
+    {%- endfor -%}
+    {%- set held_others = 'union all select ' ~ kept | join(', ') ~ ' from ' ~ this
+        ~ ' as held where ' ~ on_days ~ ' and not (' ~ daily ~ ')' -%}
+    {%- set held_days = '(select * from ' ~ this ~ ' where ' ~ on_days ~ ')' -%}
+{%- endif %}
+
 with
 
 sessions as (
     select * from {{ ref('base_shop__viewing_sessions') }}
+    {%- if daily %}
+        where {{ daily }}
+    {%- endif %}
 ),
 
 passed as (
@@ -44,8 +83,13 @@ passed as (
     where quarantine_reason is null
 ),
 
+recomputed as (
+    select * from passed
+    {{ held_others }}
+),
+
 changed as (
-    {{ changed_since_last_run('passed', 'session_id', 'session_date') }}
+    {{ changed_since_last_run('recomputed', 'session_id', 'session_date', held=held_days) }}
 )
 
 select * from changed
