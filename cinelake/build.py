@@ -127,7 +127,7 @@ def run(
         if freshness.returncode not in (0, 1):  # 1: past error_after; else dbt itself failed
             return freshness.returncode
         if chosen.daily:
-            changed = changed_models(settings, env)
+            changed = changed_models(state_dir(settings), env)
             if changed is None:
                 return 2
             env[CHANGED_ENV] = " ".join(changed)
@@ -149,12 +149,12 @@ def run(
         return status or freshness.returncode
 
 
-def changed_models(settings: Settings, env: dict[str, str]) -> list[str] | None:
+def changed_models(state: Path, env: dict[str, str]) -> list[str] | None:
     """The models whose code, or the code of a model or macro upstream, changed since the kept
     build (dbt's state:modified+): the daily run recomputes every row of these, and only the
     keys the day touched of the others. None when dbt cannot say (it said why)."""
     listed = subprocess.run(
-        ["dbt", "-q", "ls", "--select", "state:modified+", "--state", str(state_dir(settings)),
+        ["dbt", "-q", "ls", "--select", "state:modified+", "--state", str(state),
          "--resource-type", "model", "--output", "name"],
         cwd=PROJECT_ROOT, env=env, check=False, capture_output=True, text=True,
     )  # fmt: skip
