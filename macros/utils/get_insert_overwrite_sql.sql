@@ -27,17 +27,12 @@
 {%- endif -%}
 {%- set grain = grains[0] -%}
 {%- set changed = changed_rows_table(target_relation, source_relation) -%}
-{%- set replaced = run_query(
-    'select distinct cast(' ~ grain ~ ' as string) from ' ~ changed
+{%- set replaced = in_values_of(
+    grain, 'select distinct cast(' ~ grain ~ ' as string) from ' ~ changed
     ~ ' where ' ~ grain ~ ' is not null'
-).columns[0].values() | list -%}
-{%- set literals = [] -%}
-{%- for value in replaced -%}
-{%- do literals.append(sql_string_literal(value)) -%}
-{%- endfor -%}
+) -%}
 {%- do run_query(
-    'insert into ' ~ target_relation ~ ' replace where '
-    ~ (grain ~ ' in (' ~ literals | join(', ') ~ ')' if literals else 'false')
+    'insert into ' ~ target_relation ~ ' replace where ' ~ replaced
     ~ ' select ' ~ dest_cols_csv ~ ' from ' ~ changed ~ ' where ' ~ key ~ ' is not null'
 ) -%}
 drop table if exists {{ changed }}

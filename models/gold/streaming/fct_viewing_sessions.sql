@@ -88,15 +88,10 @@
             ~ ' where catalog_title_id in (' ~ rekeyed | join(', ') ~ ')'
         ) -%}
     {%- endif -%}
-    {%- set days = run_query(
-        'select distinct cast(session_date as string) from ('
+    {%- set on_days = in_values_of(
+        'session_date', 'select distinct cast(session_date as string) from ('
         ~ day_sources | join(' union all ') ~ ')'
-    ).columns[0].values() | list -%}
-    {%- set literals = [] -%}
-    {%- for day in days -%}
-        {%- do literals.append(sql_string_literal(day)) -%}
-    {%- endfor -%}
-    {%- set on_days = 'session_date in (' ~ literals | join(', ') ~ ')' if literals else 'false' -%}
+    ) -%}
 {%- endif %}
 
 with

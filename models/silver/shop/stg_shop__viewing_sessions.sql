@@ -32,17 +32,12 @@
 {%- set held_others, held_days = '', none -%}
 {%- if daily -%}
     {#- every day any version of theirs starts on (a superset of where they stand now) -#}
-    {%- set days = run_query(
-        'select distinct cast(session_date as string) from ('
+    {%- set on_days = in_values_of(
+        'session_date', 'select distinct cast(session_date as string) from ('
         ~ ' select to_date(started_at) as session_date from '
         ~ source('shop', 'viewing_sessions') ~ ' where ' ~ daily
         ~ ' union all select session_date from ' ~ this ~ ' where ' ~ daily ~ ')'
-    ).columns[0].values() | list -%}
-    {%- set literals = [] -%}
-    {%- for day in days -%}
-        {%- do literals.append(sql_string_literal(day)) -%}
-    {%- endfor -%}
-    {%- set on_days = 'session_date in (' ~ literals | join(', ') ~ ')' if literals else 'false' -%}
+    ) -%}
     {#- the other sessions of those days, as held (restamped: a day is replaced whole) -#}
     {%- set kept = [] -%}
     {%- for column in adapter.get_columns_in_relation(this) -%}
