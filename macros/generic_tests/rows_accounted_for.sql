@@ -17,10 +17,11 @@
 {% test rows_accounted_for(
     model, source_relation, quarantine=none, latest_csv_version=false, version_key=none, key=none
 ) %}
-{#- the predicates as strings: sqlfluff (jinja templater) reads both branches of an if -#}
-{%- set in_range = written_keys_range(key, model, landed_in=source_relation) if key else none -%}
-{%- set keyed = 'true' if in_range is none else in_range -%}
-{%- set keyed_or_none = 'true' if in_range is none else '(' ~ in_range ~ ' or ' ~ key ~ ' is null)' -%}
+    {#- the predicates as strings: sqlfluff (jinja templater) reads both branches of an if -#}
+    {%- set in_range = written_keys_range(key, model, source_relation) if key else none -%}
+    {%- set keyed = 'true' if in_range is none else in_range -%}
+    {%- set keyed_or_none = 'true' if in_range is none
+        else '(' ~ in_range ~ ' or ' ~ key ~ ' is null)' -%}
 
 with
 

@@ -7,9 +7,7 @@
     payments take growing ids, and the files of a day hold a narrow range of them). A range,
     not a list: every key held inside it is read, the untouched ones too, so a row a run lost
     among those it rewrote is still looked for. False when nothing was written or landed;
-    none on any build but the daily run (then every row is checked). Rows written from the
-    second after since: Delta keeps the max statistic of a timestamp to the millisecond and
-    adds 1 ms when it skips files; built_at stamps are whole seconds. A number or text key.
+    none on any build but the daily run (then every row is checked). A number or text key.
 -#}
 {% macro written_keys_range(key, model, landed_in=none) %}
     {%- set since = env_var('CINELAKE_DATA_TESTS_SINCE', '') if execute else '' -%}
@@ -17,8 +15,7 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set selects = [
-        'select ' ~ key ~ ' as k from ' ~ model
-        ~ " where built_at >= timestamp '" ~ since ~ "' + interval 1 second"
+        'select ' ~ key ~ ' as k from ' ~ model ~ ' where ' ~ built_since(since)
     ] -%}
     {%- if landed_in -%}
         {%- do selects.append(

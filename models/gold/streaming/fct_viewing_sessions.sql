@@ -27,10 +27,9 @@
     those alone; every other day holds what a whole build would give. A row of a day differs
     only if: its session was written in staging since (the days staging replaced); its session
     landed a version or left staging (the held days of the keys daily_recomputed_keys gives);
-    its customer landed a version valid when it started (the version in force changes from the
-    first landed valid_from on, or for all time when a landed version is now the first of a
-    customer that had others: the first version covers the time before it); or its catalog
-    title was issued a key since (int_title_keys: rare, and then every day of the title).
+    the version of its customer in force when it started may have changed
+    (days_of_changed_versions); or its catalog title was issued a key since (int_title_keys:
+    rare, and then every day of the title).
 -#}
 -- depends_on: {{ ref('stg_shop__customer_versions') }}
 {%- set since = daily_since() -%}
@@ -39,48 +38,22 @@
     source('shop', 'viewing_sessions'), 'session_id', none, [],
 ) -%}
 {%- if daily -%}
-    {%- set landed_after = "timestamp '" ~ since ~ "'" -%}
-    {#- per customer that landed a valid version: from when the version in force changes -#}
-    {%- set customer_bounds -%}
-        select
-            customer_id,
-            if(
-                max(landed and version_number = 1) and not min(landed),
-                timestamp '0001-01-01 00:00:00',
-                min(if(landed, valid_from, null))
-            ) as changed_from
-        from (
-            select
-                customer_id,
-                valid_from,
-                loaded_at >= {{ landed_after }} as landed,
-                row_number() over (partition by customer_id order by valid_from) as version_number
-            from {{ ref('stg_shop__customer_versions') }}
-        ) as versions
-        group by customer_id
-        having max(landed)
-    {%- endset -%}
-    {%- set earliest = run_query(
-        'select cast(to_date(min(changed_from)) as string) from (' ~ customer_bounds ~ ')'
-    ).rows[0][0] -%}
     {%- set rekeyed = run_query(
         "select distinct cast(substring(title_identity, 9) as bigint) from "
         ~ ref('int_title_keys') ~ " where title_identity like 'catalog:%' and issued_at >= "
-        ~ landed_after
+        ~ "timestamp '" ~ since ~ "'"
     ).columns[0].values() | list -%}
     {%- set day_sources = [
         'select session_date from ' ~ ref('stg_shop__viewing_sessions')
-            ~ ' where built_at >= ' ~ landed_after ~ ' + interval 1 second',
+            ~ ' where ' ~ built_since(since),
         'select session_date from ' ~ this ~ ' where ' ~ daily,
     ] -%}
-    {%- if earliest -%}
-        {%- do day_sources.append(
-            'select sessions.session_date from ' ~ ref('stg_shop__viewing_sessions')
-            ~ ' as sessions inner join (' ~ customer_bounds ~ ') as bounds'
-            ~ ' on sessions.customer_id = bounds.customer_id'
-            ~ ' and sessions.started_at >= bounds.changed_from'
-            ~ " where sessions.session_date >= date '" ~ earliest ~ "'"
-        ) -%}
+    {%- set customer_days = days_of_changed_versions(
+        ref('stg_shop__viewing_sessions'), 'customer_id', 'started_at', 'session_date',
+        ref('stg_shop__customer_versions'), since,
+    ) -%}
+    {%- if customer_days -%}
+        {%- do day_sources.append(customer_days) -%}
     {%- endif -%}
     {%- if rekeyed -%}
         {%- do day_sources.append(
@@ -136,7 +109,7 @@ joined as (
     inner join customers
         on
             sessions.customer_id = customers.customer_id
-            and {{ customer_version_valid_at('customers', 'sessions.started_at') }}
+            and {{ version_valid_at('customers', 'sessions.started_at') }}
     inner join catalog_title_keys
         on sessions.catalog_title_id = catalog_title_keys.catalog_title_id
 ),
