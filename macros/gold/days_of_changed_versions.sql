@@ -1,16 +1,21 @@
 {#-
     The daily run of a fact partitioned by event date (daily_since): the select of the dates
-    of the events whose SCD2 version in force may have changed since, or none when no valid
-    version landed since. versions: a history of valid versions (valid_from, loaded_at) of
-    the key the events carry (stg_shop__customer_versions, stg_shop__subscription_versions).
-    For each key with a version that landed since, the version in force changes from the
-    first landed valid_from on, or for all time when a landed version is now the first of a
+    of the events whose SCD2 version in force may have changed since, or none when no version
+    became valid since. versions: a history of valid versions (valid_from, and landed_at: when
+    the version became valid, its landing, or later for a version that waited in quarantine
+    for a lookup) of the key the events carry (stg_shop__customer_versions: loaded_at, as a
+    customer has no lookup; stg_shop__subscription_versions: valid_since). A valid version
+    stays valid, so the versions added since are those whose landed_at is.
+    For each key with a version added since, the version in force changes from the
+    first added valid_from on, or for all time when an added version is now the first of a
     key that had others (the first version covers the time before it); a key whose versions
-    all landed since is new, and its events were let in from quarantine, on the days staging
-    rewrote. The earliest such date is read first and written as a literal, so the files of the
+    were all added since is new, and its events were let in from quarantine, on the days
+    staging rewrote. The earliest such date is read first and written as a literal, so the files of the
     events before it are skipped (partitions, or Delta statistics).
 -#}
-{% macro days_of_changed_versions(events, key, event_at, event_date, versions, since) %}
+{% macro days_of_changed_versions(
+    events, key, event_at, event_date, versions, since, landed_at='loaded_at'
+) %}
     {%- set bounds -%}
         select
             {{ key }},
@@ -23,7 +28,7 @@
             select
                 {{ key }},
                 valid_from,
-                loaded_at >= timestamp '{{ since }}' as landed,
+                {{ landed_at }} >= timestamp '{{ since }}' as landed,
                 row_number() over (partition by {{ key }} order by valid_from) as version_number
             from {{ versions }}
         ) as versions

@@ -516,20 +516,61 @@ def sign_up_without_a_city(stack: Stack) -> dict:
     return {"customer": customer, "waiting": waiting, "taken": taken, "companions": companions}
 
 
+def move_to_a_plan_not_valid_yet(stack: Stack) -> dict:
+    """A subscription with payments moves to a new plan whose price is negative (the plan
+    waits in quarantine as negative_price, the subscription's new version as unknown_plan),
+    and is charged after the move; the next day the shop fixes the price, and nothing else."""
+    [(subscription, old_plan, customer, paid_before)] = stack.thrift_rows(
+        "select s.subscription_id, s.plan_id, s.customer_id, max(p.payment_id)"
+        " from silver.stg_shop__subscriptions as s"
+        " inner join gold.fct_payments as p on s.subscription_id = p.subscription_id"
+        " where p.paid_at < timestamp '2026-04-06 00:00:00'"
+        " and s.customer_id > (select min(customer_id) from silver.stg_shop__customers)"
+        " group by 1, 2, 3 order by 1 desc limit 1"
+    )
+    plan, payment = at_the_shop(stack, (
+        "select (select max(plan_id) + 1 from plans), (select max(payment_id) + 1 from payments)",
+        (),
+    ))  # fmt: skip
+    at_the_shop(
+        stack,
+        ("insert into plans values (%s, 'Premium Plus', -1.00, 'BRL', 4, 1,"
+         " '2026-04-06 07:00:00', '2026-04-06 07:00:00')", (plan,)),
+        ("update subscriptions set plan_id = %s, updated_at = '2026-04-06 09:00:00'"
+         " where subscription_id = %s", (plan, subscription)),
+        ("insert into payments values (%s, %s, %s, 39.90, 'BRL', 'paid', 'pix',"
+         " '2026-04-06 10:00:00', '2026-04-06 10:00:00')", (payment, subscription, customer)),
+    )  # fmt: skip
+    return {"plan": plan, "old_plan": old_plan, "paid_before": paid_before, "paid_after": payment}
+
+
+def plans_paid(stack: Stack, moved: dict) -> dict[str, int | None]:
+    """The plan id fct_payments keys each payment of the moved subscription to."""
+    plans = dict(stack.thrift_rows(
+        "select p.payment_id, d.plan_id from gold.fct_payments as p"
+        " inner join gold.dim_plan as d on p.plan_key = d.plan_key"
+        f" where p.payment_id in ({moved['paid_before']}, {moved['paid_after']})"
+    ))  # fmt: skip
+    return {"before": plans.get(moved["paid_before"]), "after": plans.get(moved["paid_after"])}
+
+
 @pytest.fixture(scope="module")
 def corrections_day(stack, first_day) -> dict:
     """Daily run 2 (load day 2026-04-06): corrections and gaps at the source, each on rows
     of its own (the scenarios above: a session moved and another broken; a lonely day; a
-    customer without a city and the rows that wait for it). What the next day changes is
-    noted after the run: the rows on the lonely day and where the waiting rows stand."""
+    customer without a city and the rows that wait for it; a subscription moved to a plan
+    that waits). What the next day changes is noted after the run: the rows on the lonely
+    day, where the waiting rows stand, the plans the moved subscription's payments hold."""
     corrected = move_one_session_and_break_another(stack)
     lonely = land_a_lonely_day(stack)
     signed_up = sign_up_without_a_city(stack)
+    moved = move_to_a_plan_not_valid_yet(stack)
     since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
     on_day(stack, "2026-04-06").cinelake("ingest", "shop")
     daily_run(stack, since)
     return {
         "corrected": corrected,
+        "moved": {**moved, "held": plans_paid(stack, moved)},
         "lonely": {**lonely, "held": rows_on_the_lonely_day(stack)},
         "signed_up": {
             **signed_up,
@@ -543,10 +584,13 @@ def corrections_day(stack, first_day) -> dict:
 @pytest.fixture(scope="module")
 def day_after(stack, corrections_day) -> dict:
     """Daily run 3 (load day 2026-04-07): the lonely day's session breaks a rule and its
-    payment moves to 2026-04-07; the customer's city is fixed, and nothing else."""
+    payment moves to 2026-04-07; the customer's city is fixed; the waiting plan's price is
+    fixed; nothing else."""
     lonely, signed_up = corrections_day["lonely"], corrections_day["signed_up"]
     at_the_shop(
         stack,
+        ("update plans set monthly_price = 39.90, updated_at = '2026-04-07 09:00:00'"
+         " where plan_id = %s", (corrections_day["moved"]["plan"],)),
         ("update viewing_sessions set minutes_watched = -5, updated_at = '2026-04-07 10:00:00'"
          " where session_id = %s", (lonely["session"],)),
         ("update payments set paid_at = '2026-04-07 08:06:00', updated_at = '2026-04-07 10:00:00'"
@@ -635,6 +679,21 @@ def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid
             f"select loaded_at < timestamp '{since}', built_at > timestamp '{since}' "
             f"from {table} where {column} = {key}"
         ) == [(True, True)], table
+
+
+def test_a_payment_holds_the_plan_in_force_when_charged_even_one_that_was_valid_late(
+    stack, corrections_day, day_after
+):
+    """fct_payments keys a payment to the plan of the subscription version in force when it
+    was charged. A subscription moves to a plan that waits in quarantine (a negative price),
+    and is charged after the move: that payment holds the old plan until the plan is fixed,
+    and the daily run of the fix, which lands only the plan, gives it the new one (the
+    subscription's version became valid when its plan did: valid_since). A payment before
+    the move keeps the old plan throughout. (Keyed to the current plan, every payment of a
+    subscription that changed plan was re-keyed, on days across the history.)"""
+    moved = corrections_day["moved"]
+    assert moved["held"] == {"before": moved["old_plan"], "after": moved["old_plan"]}
+    assert plans_paid(stack, moved) == {"before": moved["old_plan"], "after": moved["plan"]}
 
 
 def test_the_daily_runs_equal_a_full_rebuild_of_the_same_data(stack, first_day, day_after):

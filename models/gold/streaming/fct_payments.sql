@@ -34,12 +34,13 @@
         'select paid_date from ' ~ ref('stg_shop__payments') ~ ' where ' ~ built_since(since),
         'select paid_date from ' ~ this ~ ' where ' ~ daily,
     ] -%}
-    {%- for key, versions in [
-        ('customer_id', 'stg_shop__customer_versions'),
-        ('subscription_id', 'stg_shop__subscription_versions'),
+    {%- for key, versions, landed_at in [
+        ('customer_id', 'stg_shop__customer_versions', 'loaded_at'),
+        ('subscription_id', 'stg_shop__subscription_versions', 'valid_since'),
     ] -%}
         {%- set version_days = days_of_changed_versions(
             ref('stg_shop__payments'), key, 'paid_at', 'paid_date', ref(versions), since,
+            landed_at,
         ) -%}
         {%- if version_days -%}
             {%- do day_sources.append(version_days) -%}

@@ -5,6 +5,11 @@
     breaks a rule is in quarantine_shop__subscriptions and is no version: the previous valid one
     stays in force. fct_payments keys a payment to the plan of the version in force when it was
     charged, so a plan change reaches the payments after it, never those before.
+    valid_since: when the version became valid, the latest of its landing and the first
+    landing of a valid version of its customer and of its plan (a version that waited in
+    quarantine for them became valid when they landed, with its own landing days old). The
+    daily run of fct_payments reads it to find the versions added since the last build
+    (days_of_changed_versions); a rebuild gives the same value, from bronze alone.
     Incremental, merged on subscription_version_key: a run computes every history and merges
     only the versions whose row differs from the one held (changed_since_last_run): the new
     ones, and the previous current version of a subscription that got one, which gains its
@@ -27,17 +32,42 @@ versions as (
     select * from {{ ref('base_shop__subscriptions') }}
 ),
 
+customers_known as (
+    select
+        customer_id,
+        min(loaded_at) as known_since
+    from {{ ref('stg_shop__customer_versions') }}
+    group by customer_id
+),
+
+plans_known as (
+    select
+        plan_id,
+        min(_loaded_at) as known_since
+    from {{ ref('base_shop__plans') }}
+    where quarantine_reason is null
+    group by plan_id
+),
+
 valid as (
     select
-        subscription_id,
-        customer_id,
-        plan_id,
-        lower(trim(status)) as subscription_status,
+        versions.subscription_id,
+        versions.customer_id,
+        versions.plan_id,
+        lower(trim(versions.status)) as subscription_status,
         1 as source_row_count,
-        updated_at as valid_from,
-        _loaded_at as loaded_at
+        versions.updated_at as valid_from,
+        greatest(
+            versions._loaded_at, customers_known.known_since, plans_known.known_since
+        ) as valid_since,
+        versions._loaded_at as loaded_at
     from versions
-    where quarantine_reason is null
+    -- a valid version has both (its lookups): inner joins drop none
+    inner join customers_known
+        on versions.customer_id = customers_known.customer_id
+    inner join plans_known
+        on versions.plan_id = plans_known.plan_id
+    where versions.quarantine_reason is null
 ),
 
 windowed as (
@@ -61,6 +91,7 @@ final as (
         valid_to is null as is_current,
         valid_from,
         valid_to,
+        valid_since,
         loaded_at
     from windowed
 ),
