@@ -721,11 +721,12 @@ def test_a_column_added_at_the_source_reaches_its_bronze_table(stack, silver):
     with contextlib.closing(owner), owner.cursor() as cursor:
         cursor.execute("alter table plans add column promo_code varchar(12) null")
         cursor.execute(
-            "update plans set promo_code = 'LAUNCH', updated_at = '2026-04-05 10:00:00' "
+            # after every day above (the plans' cursor stands at the last of them)
+            "update plans set promo_code = 'LAUNCH', updated_at = '2026-04-08 10:00:00' "
             "where plan_id = 1"
         )
         owner.commit()
-    on_day(stack, "2026-04-05").cinelake("ingest", "shop")
+    on_day(stack, "2026-04-08").cinelake("ingest", "shop")
 
     assert stack.thrift_rows(
         "select plan_id, promo_code from bronze.shop__plans where promo_code is not null"
