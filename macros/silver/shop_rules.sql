@@ -50,6 +50,8 @@
             'lookups': [],
         } -%}
     {%- elif table == 'payments' -%}
+        {#- its customer too, not only its subscription: fct_payments keys a payment to its
+            own customer, and an inner join would leave out one that silver does not know -#}
         {%- set rules = {
             'key': 'payment_id',
             'required': ['customer_id', 'amount', 'paid_at'],
@@ -60,6 +62,7 @@
             'lookups': [
                 {'column': 'subscription_id', 'to': 'stg_shop__subscriptions',
                  'reason': 'unknown_subscription'},
+                {'column': 'customer_id', 'to': 'stg_shop__customers', 'reason': 'unknown_customer'},
             ],
         } -%}
     {%- else -%}

@@ -17,7 +17,8 @@
     written take the stamp of this run, and those of a flagged partition are all written.
     A column dropped from the model needs a --full-refresh (the compare names it), and so does
     a column added to a partitioned model (the compare stops with the command, for a column
-    the YAML documents); a merged model appends it (on_schema_change).
+    the YAML documents); a merged model appends it (on_schema_change) and writes every row
+    in that run, so that no row keeps a null the compare cannot see.
     held: what the rows are compared with, the whole table by default; the daily run of a
     staging model (daily_recomputed_keys) gives the rows it recomputed and the held rows of
     the same keys (and, partitioned, of the same partitions), so both sides stay small.
@@ -34,7 +35,20 @@
         {%- for column in columns if column not in [key, 'built_at'] -%}
             {%- do same.append('now.' ~ column ~ ' <=> held.' ~ column) -%}
         {%- endfor -%}
-        {%- if grain == key -%}
+        {#- the columns the model documents and its table does not hold yet (added to it) -#}
+        {%- set unheld = [] -%}
+        {%- for name in model.columns if name | lower not in columns | map('lower') -%}
+            {%- do unheld.append(name) -%}
+        {%- endfor -%}
+        {%- if grain == key and unheld -%}
+            {#- a merge that adds a column: the compare cannot see it (it compares the columns
+                held), so every row is written, once, and the column holds its values from
+                this run on (on_schema_change appends it before the merge), not nulls until
+                some later run rewrites the row -#}
+            {%- do log(this ~ ' holds no column ' ~ unheld | join(', ') ~ ', which '
+                ~ model.name ~ ' now gives: every row is written', info=true) -%}
+            select * from {{ rows }}
+        {%- elif grain == key -%}
             {#- a merge: the changed rows themselves, in one read of the rows (no key leaves
                 a merged model, so the held side alone has nothing to give) -#}
             select now.*
@@ -56,10 +70,6 @@
             {#- a column the model documents and its table does not hold: the marker (the held
                 columns) and the rows would not match, and Spark would say so in a struct
                 type mismatch; say what to do instead -#}
-            {%- set unheld = [] -%}
-            {%- for name in model.columns if name | lower not in columns | map('lower') -%}
-                {%- do unheld.append(name) -%}
-            {%- endfor -%}
             {%- if unheld -%}
                 {{ exceptions.raise_compiler_error(
                     this ~ ' holds no column ' ~ unheld | join(', ') ~ ', which ' ~ model.name

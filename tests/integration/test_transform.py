@@ -428,6 +428,14 @@ def held(stack: Stack, tables: dict[str, tuple[str, int]]) -> dict[str, list]:
     }
 
 
+def reasons_held(stack: Stack, quarantines: dict[str, tuple[str, int]]) -> dict[str, list]:
+    """The quarantine reasons each quarantine holds for the key: {table: (column, key)}."""
+    return {
+        table: stack.thrift_rows(f"select quarantine_reason from {table} where {column} = {key}")
+        for table, (column, key) in quarantines.items()
+    }
+
+
 def move_one_session_and_break_another(stack: Stack) -> dict:
     """One session starts three days later, another gets negative minutes."""
     (moved, moved_to), (broken, _) = stack.thrift_rows(
@@ -499,6 +507,11 @@ def sign_up_without_a_city(stack: Stack) -> dict:
          " '2026-04-06 08:06:00', '2026-04-06 08:06:00')", (payment + 1, subscription + 1, known)),
         ("insert into viewing_sessions values (%s, %s, %s, 'tv', '2026-04-06 20:00:00', 50, 1,"
          " 5, '2026-04-06 21:00:00')", (session + 1, known, title)),
+        # a payment of that valid subscription charged to the new customer: its subscription
+        # is known, its customer is not (fct_payments keys a payment to its own customer)
+        ("insert into payments values (%s, %s, %s, 9.90, 'BRL', 'paid', 'pix',"
+         " '2026-04-06 08:07:00', '2026-04-06 08:07:00')",
+         (payment + 2, subscription + 1, customer)),
     )  # fmt: skip
     waiting = {
         "silver.quarantine_shop__subscriptions": ("subscription_id", subscription),
@@ -513,7 +526,20 @@ def sign_up_without_a_city(stack: Stack) -> dict:
         "gold.fct_viewing_sessions": ("session_id", session),
     }
     companions = {t: (column, key + 1) for t, (column, key) in taken.items()}
-    return {"customer": customer, "waiting": waiting, "taken": taken, "companions": companions}
+    charged = {
+        "waiting": {"silver.quarantine_shop__payments": ("payment_id", payment + 2)},
+        "taken": {
+            "silver.stg_shop__payments": ("payment_id", payment + 2),
+            "gold.fct_payments": ("payment_id", payment + 2),
+        },
+    }
+    return {
+        "customer": customer,
+        "waiting": waiting,
+        "taken": taken,
+        "companions": companions,
+        "charged": charged,
+    }
 
 
 def move_to_a_plan_not_valid_yet(stack: Stack) -> dict:
@@ -577,6 +603,10 @@ def corrections_day(stack, first_day) -> dict:
             "held": {
                 name: held(stack, signed_up[name]) for name in ("waiting", "taken", "companions")
             },
+            "charged_held": {
+                name: held(stack, signed_up["charged"][name]) for name in ("waiting", "taken")
+            },
+            "charged_reasons": reasons_held(stack, signed_up["charged"]["waiting"]),
         },
     }
 
@@ -658,7 +688,10 @@ def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid
     accounting test stays green, and the day's row tests read the rows that entered: they
     carry the stamp of the run that wrote them (built_at), though they landed the day
     before. A valid subscription, payment and session of a known customer land with them, as
-    on any real day. (With a watermark on landing, those moved the watermark past the waiting
+    on any real day. A payment of that known customer's subscription charged to the new
+    customer waits too, as unknown_customer (before, it entered silver, and the inner join
+    of fct_payments to its customer left it out of gold, quarantined nowhere), and enters
+    with the rest. (With a watermark on landing, those moved the watermark past the waiting
     rows, which never landed again: they left the quarantines, never entered silver, and
     every later build failed on rows_accounted_for. With row tests on the rows landed since
     the last build, no row test of the day read them.)"""
@@ -668,9 +701,17 @@ def test_rows_waiting_for_a_key_enter_silver_and_gold_when_the_key_becomes_valid
     assert signed_up["held"]["waiting"] == {t: [(key,)] for t, (_, key) in waiting.items()}
     assert signed_up["held"]["taken"] == {t: [] for t in taken}
     assert signed_up["held"]["companions"] == {t: [(key,)] for t, (_, key) in companions.items()}
+    # the payment of a known subscription charged to the new customer waits for it too
+    charged = signed_up["charged"]
+    assert signed_up["charged_reasons"] == {t: [("unknown_customer",)] for t in charged["waiting"]}
+    assert signed_up["charged_held"]["taken"] == {t: [] for t in charged["taken"]}
     # the day after the fix
     assert held(stack, taken) == {t: [(key,)] for t, (_, key) in taken.items()}
     assert held(stack, waiting) == {t: [] for t in waiting}
+    assert held(stack, charged["taken"]) == {
+        t: [(key,)] for t, (_, key) in charged["taken"].items()
+    }
+    assert held(stack, charged["waiting"]) == {t: [] for t in charged["waiting"]}
     since = day_after["since"]
     for table, (column, key) in taken.items():
         if table == "silver.stg_shop__subscriptions":
