@@ -10,8 +10,10 @@
     first added valid_from on, or for all time when an added version is now the first of a
     key that had others (the first version covers the time before it); a key whose versions
     were all added since is new, and its events were let in from quarantine, on the days
-    staging rewrote. The earliest such date is read first and written as a literal, so the files of the
-    events before it are skipped (partitions, or Delta statistics).
+    staging rewrote. The keys and their dates are read once, and written as literals (a
+    VALUES list, so the fact does not read the versions again), with the earliest date, so
+    the files of the events before it are skipped (partitions, or Delta statistics). More
+    keys than daily_recomputed_keys_max (a backfill): the query itself, not a list.
 -#}
 {% macro days_of_changed_versions(
     events, key, event_at, event_date, versions, since, landed_at='loaded_at'
@@ -35,13 +37,30 @@
         group by {{ key }}
         having max(landed)
     {%- endset -%}
-    {%- set earliest = run_query(
-        'select cast(to_date(min(changed_from)) as string) from (' ~ bounds ~ ')'
-    ).rows[0][0] -%}
-    {{ return(none if not earliest else (
-        'select events.' ~ event_date ~ ' from ' ~ events ~ ' as events inner join ('
-        ~ bounds ~ ') as bounds on events.' ~ key ~ ' = bounds.' ~ key
-        ~ ' and events.' ~ event_at ~ ' >= bounds.changed_from where events.' ~ event_date
-        ~ " >= date '" ~ earliest ~ "'"
-    )) }}
+    {%- set found = run_query(
+        'select ' ~ key ~ ', cast(changed_from as string) from (' ~ bounds ~ ')'
+    ).rows -%}
+    {%- if not found -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {#- timestamps as text (yyyy-MM-dd HH:mm:ss) sort as they are -#}
+    {%- set earliest = (found | map(attribute=1) | min)[:10] -%}
+    {%- if found | length > var('daily_recomputed_keys_max') -%}
+        {%- set changed = '(' ~ bounds ~ ')' -%}
+    {%- else -%}
+        {%- set literals = [] -%}
+        {%- for row in found -%}
+            {%- do literals.append(
+                '(' ~ (sql_string_literal(row[0]) if row[0] is string else row[0])
+                ~ ", timestamp '" ~ row[1] ~ "')"
+            ) -%}
+        {%- endfor -%}
+        {%- set changed = '(values ' ~ literals | join(', ') ~ ')' -%}
+    {%- endif -%}
+    {{ return(
+        'select events.' ~ event_date ~ ' from ' ~ events ~ ' as events inner join '
+        ~ changed ~ ' as bounds(' ~ key ~ ', changed_from) on events.' ~ key ~ ' = bounds.'
+        ~ key ~ ' and events.' ~ event_at ~ ' >= bounds.changed_from where events.'
+        ~ event_date ~ " >= date '" ~ earliest ~ "'"
+    ) }}
 {% endmacro %}
