@@ -361,6 +361,36 @@ def test_the_daily_accounting_test_finds_a_row_lost_among_the_keys_written(lake)
     assert dbt_failing(daily, "test", "--select", f"{test}*").returncode == 0
 
 
+def test_a_merged_model_that_gains_a_column_writes_it_on_every_row_in_that_run(lake):
+    """A merged model compares only the columns its table holds, so the run that appends a
+    column the model now gives (on_schema_change) must write every row: else each row kept a
+    null there until something else rewrote it, and the daily runs in between served nulls.
+    The table is put back without one of its documented columns, as one built before it."""
+    table = "silver.stg_shop__subscription_versions"
+    key, column = "subscription_version_key", "valid_since"
+    held = dict(lake.thrift_rows(f"select {key}, cast({column} as string) from {table}"))
+    assert held and None not in held.values()
+    columns = []
+    for name, *_ in lake.thrift_rows(f"describe {table}"):
+        if not name or name.startswith("#"):
+            break
+        columns.append(name)
+    kept = ", ".join(name for name in columns if name != column)
+    lake.thrift_rows(f"create table {table}__held using delta as select * from {table}")
+    lake.thrift_rows(
+        f"create or replace table {table} using delta"
+        " tblproperties ('delta.enableDeletionVectors' = 'true')"
+        f" as select {kept} from {table}__held"
+    )
+    lake.thrift_rows(f"drop table {table}__held")
+    assert column not in [name for name, *_ in lake.thrift_rows(f"describe {table}")]
+
+    run = lake.dbt("run", "--select", "stg_shop__subscription_versions")
+    assert "ERROR=0" in run.stdout
+    assert f"holds no column {column}" in run.stdout, run.stdout[-3000:]
+    assert dict(lake.thrift_rows(f"select {key}, cast({column} as string) from {table}")) == held
+
+
 KILLED_BUILD = "+fct_payments"
 
 
