@@ -51,7 +51,7 @@
         {%- set literals = [] -%}
         {%- for row in found -%}
             {%- do literals.append(
-                '(' ~ (sql_string_literal(row[0]) if row[0] is string else row[0])
+                '(' ~ sql_key_literal(row[0])
                 ~ ", timestamp '" ~ row[1] ~ "')"
             ) -%}
         {%- endfor -%}

@@ -54,7 +54,7 @@
     {%- endif -%}
     {%- set literals = [] -%}
     {%- for value in found | sort -%}
-        {%- do literals.append(sql_string_literal(value) if value is string else value) -%}
+        {%- do literals.append(sql_key_literal(value)) -%}
     {%- endfor -%}
     {#- the range too: Delta skips files on it, and the list may be long -#}
     {{ return('false' if not literals else (

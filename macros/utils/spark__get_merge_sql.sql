@@ -27,7 +27,7 @@
     {%- if bounds[0] is not none -%}
         {%- set literals = [] -%}
         {%- for bound in bounds -%}
-            {%- do literals.append(sql_string_literal(bound) if bound is string else bound) -%}
+            {%- do literals.append(sql_key_literal(bound)) -%}
         {%- endfor -%}
         {%- set predicates = (incremental_predicates or []) + [
             'DBT_INTERNAL_DEST.' ~ unique_key ~ ' between ' ~ literals | join(' and ')

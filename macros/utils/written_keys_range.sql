@@ -28,7 +28,7 @@
     ).rows[0] -%}
     {%- set literals = [] -%}
     {%- for bound in bounds -%}
-        {%- do literals.append(sql_string_literal(bound) if bound is string else bound) -%}
+        {%- do literals.append(sql_key_literal(bound)) -%}
     {%- endfor -%}
     {{ return('false' if bounds[0] is none else key ~ ' between ' ~ literals | join(' and ')) }}
 {% endmacro %}
