@@ -295,6 +295,7 @@ def first_day(stack, silver) -> dict:
         "day": day,
         "since": since,
         "built": {result["unique_id"].removeprefix("model.cinelake.") for result in results},
+        "kept": kept(results),
         "row_test_sql": next(checked).read_text(),
         "staging_sql": {
             name: (
@@ -630,7 +631,33 @@ def day_after(stack, corrections_day) -> dict:
     )  # fmt: skip
     since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
     on_day(stack, "2026-04-07").cinelake("ingest", "shop")
-    return {"build": daily_run(stack, since), "since": since}
+    versions = warehouse_equality.versions(stack.thrift_port)
+    build = daily_run(stack, since)
+    target = Path(stack.env["DBT_TARGET_PATH"])
+    return {
+        "build": build,
+        "since": since,
+        "kept": kept(json.loads((target / "run_results.json").read_text())["results"]),
+        "versions": {"before": versions, "after": warehouse_equality.versions(stack.thrift_port)},
+    }
+
+
+def kept(results: list[dict]) -> set[str]:
+    """The models a build kept as they stood (keep_unchanged): status KEPT in run_results."""
+    return {
+        result["unique_id"].removeprefix("model.cinelake.")
+        for result in results
+        if result["unique_id"].startswith("model.") and result["message"] == "KEPT"
+    }
+
+
+# the models that opt in to keep_unchanged and stand downstream of the shop's catalog
+KEPT_WHEN_NO_TITLE_CHANGES = {
+    "silver.int_catalog_titles_conformed",
+    "silver.int_title_keys",
+    "gold.bridge_title_artist",
+    "gold.bridge_title_genre",
+}
 
 
 def test_a_session_moved_to_another_day_or_quarantined_leaves_the_day_it_stood_on(
@@ -735,6 +762,25 @@ def test_a_payment_holds_the_plan_in_force_when_charged_even_one_that_was_valid_
     moved = corrections_day["moved"]
     assert moved["held"] == {"before": moved["old_plan"], "after": moved["old_plan"]}
     assert plans_paid(stack, moved) == {"before": moved["old_plan"], "after": moved["plan"]}
+
+
+def test_a_day_that_changes_no_title_keeps_the_key_map_and_the_bridges(stack, first_day, day_after):
+    """keep_unchanged (macros/utils/kept_unchanged.sql). The first day changed the matches
+    of two catalog titles: int_catalog_titles_conformed read rows that differ from those it
+    held, and it, the key map and the bridges were built again (the test of the durable keys
+    above checks what they hold). The third day changed no title: each was kept and committed
+    nothing, while dim_title, which opts out, was written. The equality test below compares
+    every one of them with a rebuild."""
+    names = {table.split(".")[1] for table in KEPT_WHEN_NO_TITLE_CHANGES}
+    assert not names & first_day["kept"] and names <= first_day["built"]
+    assert names <= day_after["kept"], day_after["build"].stdout[-3000:]
+    for name in names:
+        assert f"{name} kept: " in day_after["build"].stdout, name
+    before, after = day_after["versions"]["before"], day_after["versions"]["after"]
+    assert {table: after[table] for table in KEPT_WHEN_NO_TITLE_CHANGES} == {
+        table: before[table] for table in KEPT_WHEN_NO_TITLE_CHANGES
+    }
+    assert after["gold.dim_title"] > before["gold.dim_title"]
 
 
 def test_the_daily_runs_equal_a_full_rebuild_of_the_same_data(stack, first_day, day_after):

@@ -1,4 +1,11 @@
-{#- One row per title, artist, role and character: the CSV credits on conformed keys. -#}
+{#-
+    One row per title, artist, role and character: the CSV credits on conformed keys. The keys
+    come from the key map (int_title_keys), not dim_title, whose TMDB figures change every
+    day: the bridge changes only when the credits or the keys do, and the daily run keeps
+    it on the other days (keep_unchanged).
+-#}
+{{ config(keep_unchanged='inputs') }}
+
 with
 
 credits as (
@@ -6,9 +13,12 @@ credits as (
 ),
 
 titles as (
-    -- one row per title: its canonical key
-    select * from {{ ref('dim_title') }}
-    where title_key = canonical_title_key
+    -- one row per conformed title: its canonical key (the title_key of its dim_title row)
+    select distinct
+        conformed_title_id,
+        canonical_title_key as title_key
+    from {{ ref('int_title_keys') }}
+    where is_current
 ),
 
 keyed as (
@@ -19,7 +29,7 @@ keyed as (
         credits.character_name
     from credits
     inner join titles
-        on credits.title_id = titles.imdb_id
+        on credits.title_id = titles.conformed_title_id
     where credits.artist_name is not null
 )
 
@@ -29,5 +39,6 @@ select
     title_key,
     artist_key,
     profession,
-    character_name
+    character_name,
+    {{ built_at() }} as built_at
 from keyed

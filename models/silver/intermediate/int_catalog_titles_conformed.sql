@@ -3,6 +3,9 @@
     by its TMDB id when TMDB knows it, else the catalog title stands alone. Its durable
     title_key is kept by int_title_keys (identity catalog:<catalog_title_id>).
 -#}
+{#- its rows change only when a catalog title or a match does: most days it commits nothing -#}
+{{ config(keep_unchanged='rows') }}
+
 with
 
 catalog as (

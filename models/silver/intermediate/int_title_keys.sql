@@ -23,6 +23,7 @@
         file_format='delta',
         full_refresh=false,
         on_schema_change='fail',
+        keep_unchanged='inputs',
     )
 }}
 

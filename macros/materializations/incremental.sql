@@ -1,0 +1,14 @@
+{#-
+    The incremental materialization of dbt-spark, run unless kept_unchanged keeps the model as it
+    stands on the daily run: then no statement runs but the reads of the Delta history of its
+    inputs, and a log line says why.
+-#}
+{% materialization incremental, adapter='spark', supported_languages=['sql', 'python'] %}
+    {%- if kept_unchanged() -%}
+        {%- call noop_statement('main', 'KEPT') -%}
+            -- kept: {{ model.name }} gives the rows it holds
+        {%- endcall -%}
+        {{ return({'relations': [this]}) }}
+    {%- endif -%}
+    {{ return(dbt.materialization_incremental_spark()) }}
+{% endmaterialization %}
