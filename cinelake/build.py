@@ -150,12 +150,13 @@ def run(
 
 
 def changed_models(state: Path, env: dict[str, str]) -> list[str] | None:
-    """The models whose code, or the code of a model or macro upstream, changed since the kept
-    build (dbt's state:modified+): the daily run recomputes every row of these, and only the
-    keys the day touched of the others. None when dbt cannot say (it said why)."""
+    """The models and data tests whose code, or the code of a model or macro upstream, changed
+    since the kept build (dbt's state:modified+): the daily run recomputes every row of these
+    models and runs these tests (macros/utils/kept_unchanged.sql), and recomputes only the keys
+    the day touched of the others. None when dbt cannot say (it said why)."""
     listed = subprocess.run(
         ["dbt", "-q", "ls", "--select", "state:modified+", "--state", str(state),
-         "--resource-type", "model", "--output", "name"],
+         "--resource-type", "model", "--resource-type", "test", "--output", "name"],
         cwd=PROJECT_ROOT, env=env, check=False, capture_output=True, text=True,
     )  # fmt: skip
     if listed.returncode != 0:
@@ -163,8 +164,8 @@ def changed_models(state: Path, env: dict[str, str]) -> list[str] | None:
                   (listed.stdout + listed.stderr).strip()[-2000:])  # fmt: skip
         return None
     names = listed.stdout.split()
-    log.info("build: %d model(s) changed since the kept build, recomputed whole: %s",
-             len(names), " ".join(names) or "none")  # fmt: skip
+    log.info("build: %d model(s) and test(s) changed since the kept build, recomputed whole "
+             "and run: %s", len(names), " ".join(names) or "none")  # fmt: skip
     return names
 
 

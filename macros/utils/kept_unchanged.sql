@@ -4,13 +4,12 @@
     macros/materializations). A model is a function of its inputs: when none of them changed
     since it was built, a rebuild writes the rows it holds. So, on the daily run only
     (daily_since: never on a whole build, a first build, a --full-refresh, or for a model whose
-    code or upstream code changed), the model is kept when each input is a Delta table whose
-    last change of data came before the model was last built, read from the Delta history of
-    each (no row read). keep_unchanged: rows goes on where inputs changed and the model is a
-    table: it reads the rows it would give, and keeps the table when they are the rows it holds
-    (one read of the rows and of the table: the price of a rebuild, not of a rebuild and its
+    code or upstream code changed), the model is kept when each input is a Delta model whose
+    data last changed before the model was last built, read from the Delta history of each
+    (no row read). keep_unchanged: rows goes on where inputs changed and the model is a table:
+    it reads the rows it would give, and keeps the table when they are the rows it holds (one
+    read of the rows and of the table: the price of a rebuild, not of a rebuild and its
     downstream). Such a model commits nothing on most days, so what reads it is kept in turn.
-    Any input it cannot judge (a source, a view, a seed, a table not on Delta) rebuilds it.
     Exact as long as the model reads only its inputs: a model that reads the clock or the
     environment must not opt in.
 -#}
@@ -24,22 +23,7 @@
     {%- if built is none -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set changed = [] -%}
-    {%- for unique_id in model.depends_on.nodes -%}
-        {%- set node = graph.nodes.get(unique_id) -%}
-        {%- if node is none or node.resource_type != 'model'
-            or node.config.materialized not in ['table', 'incremental']
-            or node.config.file_format != 'delta' -%}
-            {%- do changed.append(unique_id) -%}
-        {%- else -%}
-            {%- set changed_at = last_data_change(api.Relation.create(
-                database=node.database, schema=node.schema, identifier=node.alias
-            )) -%}
-            {%- if changed_at is none or changed_at >= built -%}
-                {%- do changed.append(node.name) -%}
-            {%- endif -%}
-        {%- endif -%}
-    {%- endfor -%}
+    {%- set changed = inputs_changed_since(built) -%}
     {%- if not changed -%}
         {%- do log(model.name ~ ' kept: no input changed since it was built', info=true) -%}
         {{ return(true) }}
@@ -54,11 +38,65 @@
 {%- endmacro %}
 
 {#-
-    When the data of a Delta table last changed: the time of its latest commit that is not
-    one of the commits that leave the rows as they are (comments, properties, constraints,
-    compaction, vacuum). built: the time the model was last built instead, the latest such
-    commit being one a build writes; none when it is another (a restore, a delete by hand),
-    and the model is rebuilt. A merge that changes no row commits nothing.
+    Whether the daily run passes a data test without reading its rows: when the last
+    successful build checked the very rows it would read. That build started at
+    CINELAKE_DAILY_SINCE and passed every test it ran; a model whose data has not changed
+    since then holds the rows it, or a build before it, checked (the daily row tests assume
+    the same: see built_since). So a test is kept on the daily run when its code did not change
+    since that build (CINELAKE_DAILY_CHANGED_MODELS lists the changed tests too), each model it
+    reads is a Delta model whose data last changed before that build started (a model kept by
+    keep_unchanged, or not rebuilt since), and any failure fails it (severity error, the
+    default thresholds: the build that checked it found none, no warning to repeat). A test
+    that reads a source or a view always runs.
+-#}
+{% macro test_kept_unchanged() -%}
+    {%- set since = env_var('CINELAKE_DAILY_SINCE', '') -%}
+    {%- if not execute or not since
+        or model.name in env_var('CINELAKE_DAILY_CHANGED_MODELS', '').split()
+        or config.get('severity') | lower != 'error'
+        or config.get('warn_if') | replace(' ', '') != '!=0'
+        or config.get('error_if') | replace(' ', '') != '!=0'
+        or inputs_changed_since(since) -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- do log(model.name ~ ' kept: no model it reads changed since the last build checked it',
+        info=true) -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{#-
+    The inputs of the model (or test) at hand whose data changed at or after since (a
+    timestamp text, UTC as the Thrift sessions): each a model on Delta, judged by
+    last_data_change; any other input (a source, a seed, a view, a table not on Delta) is
+    listed as changed, as nothing says it is not.
+-#}
+{% macro inputs_changed_since(since) -%}
+    {%- set changed = [] -%}
+    {%- for unique_id in model.depends_on.nodes -%}
+        {%- set node = graph.nodes.get(unique_id) -%}
+        {%- if node is none or node.resource_type != 'model'
+            or node.config.materialized not in ['table', 'incremental']
+            or node.config.file_format != 'delta' -%}
+            {%- do changed.append(unique_id) -%}
+        {%- else -%}
+            {%- set changed_at = last_data_change(api.Relation.create(
+                database=node.database, schema=node.schema, identifier=node.alias
+            )) -%}
+            {%- if changed_at is none or changed_at >= since -%}
+                {%- do changed.append(node.name) -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(changed) }}
+{%- endmacro %}
+
+{#-
+    When the data of a Delta table last changed, as text (UTC, the session time zone of the
+    stack): the time of its latest commit that is not one of the commits that leave the rows
+    as they are (comments, properties, constraints, compaction, vacuum). built: the time the
+    model was last built instead, the latest such commit being one a build writes; none when
+    it is another (a restore, a delete by hand), and the model is rebuilt. A merge that
+    changes no row commits nothing.
 -#}
 {% macro last_data_change(relation, built=false) -%}
     {%- set rows_kept = [
@@ -74,7 +112,8 @@
     {%- for commit in history.rows if commit['operation'] not in rows_kept -%}
         {%- if loop.first -%}
             {{ return(
-                commit['timestamp'] if not built or commit['operation'] in builds else none
+                commit['timestamp'] | string
+                if not built or commit['operation'] in builds else none
             ) }}
         {%- endif -%}
     {%- endfor -%}

@@ -117,7 +117,7 @@ def test_the_daily_build_selects_against_the_kept_state_with_its_start_as_the_bo
     # the models whose code changed since the kept build, from dbt, recompute every key
     assert (tmp_path / "ls").read_text().split() == [
         "-q", "ls", "--select", "state:modified+", "--state", str(state),
-        "--resource-type", "model", "--output", "name",
+        "--resource-type", "model", "--resource-type", "test", "--output", "name",
     ]  # fmt: skip
     assert (tmp_path / "changed").read_text() == "stg_a fct_b|2026-03-01 03:15:00\n"
 
