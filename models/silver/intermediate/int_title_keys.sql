@@ -15,6 +15,10 @@
     --full-refresh must not reissue. The whole map is rewritten each run (a few rows per
     title; insert overwrite of an unpartitioned Delta table is one commit), with identities
     no longer seen kept as is_current = false, so their keys are never issued again.
+    Kept by the daily run when no input changed since the map was written (keep_unchanged):
+    the clock is read only for a key issued in that run, and a run on the inputs that wrote
+    the map issues none (each identity already holds a key its title owns), so it would
+    write the rows it holds.
 -#}
 {{
     config(
