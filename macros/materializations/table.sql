@@ -5,10 +5,7 @@
 -#}
 {% materialization table, adapter='spark', supported_languages=['sql', 'python'] %}
     {%- if kept_unchanged() -%}
-        {%- call noop_statement('main', 'KEPT') -%}
-            -- kept: {{ model.name }} gives the rows it holds
-        {%- endcall -%}
-        {{ return({'relations': [this]}) }}
+        {{ return(kept_as_it_stands()) }}
     {%- endif -%}
     {{ return(dbt.materialization_table_spark()) }}
 {% endmaterialization %}

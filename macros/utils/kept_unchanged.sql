@@ -38,6 +38,17 @@
 {%- endmacro %}
 
 {#-
+    What a materialization returns for a model that kept_unchanged keeps: no statement runs;
+    the run result of the node says KEPT (dbt needs a main result), and its table stands.
+-#}
+{% macro kept_as_it_stands() -%}
+    {%- call noop_statement('main', 'KEPT') -%}
+        -- kept: {{ model.name }} gives the rows it holds
+    {%- endcall -%}
+    {{ return({'relations': [this]}) }}
+{%- endmacro %}
+
+{#-
     Whether the daily run passes a data test without reading its rows: when the last
     successful build checked the very rows it would read. That build started at
     CINELAKE_DAILY_SINCE and passed every test it ran; a model whose data has not changed
